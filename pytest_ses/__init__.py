@@ -1,0 +1,21 @@
+"""pytest-ses: a pytest plugin and in-memory fake of Amazon SES for boto3 code."""
+
+from __future__ import annotations
+
+from pytest_ses._fake.account import Call
+from pytest_ses._fake.clock import Clock
+from pytest_ses._fake.errors import NotEmulatedError
+from pytest_ses._mock import SESMock, mock_ses
+from pytest_ses._settings import Settings
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Call",
+    "Clock",
+    "NotEmulatedError",
+    "SESMock",
+    "Settings",
+    "__version__",
+    "mock_ses",
+]

@@ -1,0 +1,1 @@
+"""The stateful fake of Amazon SES: SES semantics only, no HTTP, no botocore, no pytest."""

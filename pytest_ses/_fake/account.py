@@ -1,0 +1,87 @@
+"""The fake account: settings, clock, per-region state, and the operation dispatcher."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from typing import Any
+
+from pytest_ses._fake import registry
+from pytest_ses._fake.clock import Clock
+from pytest_ses._fake.errors import NotEmulatedError
+from pytest_ses._fake.quota import SendLog
+from pytest_ses._settings import WILDCARD, Settings
+
+ACCOUNT_ID = "123456789012"
+
+
+@dataclasses.dataclass
+class Identity:
+    """A verified email address or domain."""
+
+    name: str
+    kind: str  # "EmailAddress" or "Domain", as ListIdentities names them
+    token: str | None = None  # domains only
+
+
+@dataclasses.dataclass
+class Region:
+    """Everything SES keeps per region: identities, quotas and counters."""
+
+    name: str
+    identities: dict[str, Identity] = dataclasses.field(default_factory=dict)
+    sends: SendLog = dataclasses.field(default_factory=SendLog)
+
+
+@dataclasses.dataclass(frozen=True)
+class Call:
+    """One request the fake answered."""
+
+    operation: str
+    region: str
+    params: dict[str, Any]
+    attempt: int
+
+
+class Account:
+    """One AWS account's worth of SES, in memory.
+
+    All state changes happen under one lock, so application threads sharing a
+    fake never lose updates.
+    """
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.account_id = ACCOUNT_ID
+        self.regions: dict[str, Region] = {}
+        self.not_emulated: list[str] = []
+        self.calls: list[Call] = []
+        self.lock = threading.RLock()
+
+    def region(self, name: str) -> Region:
+        """The state of region ``name``, created on first use."""
+        state = self.regions.get(name)
+        if state is None:
+            state = self.regions[name] = Region(name)
+            if self.settings.verified_identities != WILDCARD:
+                from pytest_ses._fake.identities import add_identity
+
+                for identity in self.settings.verified_identities:
+                    add_identity(state, identity)
+        return state
+
+    def dispatch(
+        self, region: str, operation: str, params: dict[str, Any], attempt: int = 1
+    ) -> dict[str, Any]:
+        """Run one SES operation; returns its result or raises ``SESError``."""
+        # Importing the families registers their handlers.
+        from pytest_ses._fake import identities  # noqa: F401
+
+        with self.lock:
+            self.calls.append(Call(operation, region, params, attempt))
+            handler = registry.HANDLERS.get(operation)
+            if handler is None:
+                self.not_emulated.append(operation)
+                raise NotEmulatedError(operation)
+            return handler(self, self.region(region), params)

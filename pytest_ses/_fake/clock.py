@@ -1,0 +1,42 @@
+"""The fake's virtual clock: it moves only when a test or a retry back-off moves it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+
+class Clock:
+    """A clock that stands still until :meth:`advance` is called.
+
+    Users get it as ``ses.clock``. Everything time-based in the fake (quotas,
+    send rates, message ids, event timestamps) reads this clock, so a test's
+    outcome never depends on how fast the machine runs it.
+    """
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        if start is None:
+            start = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        elif start.tzinfo is None:
+            raise ValueError("the clock's start must be timezone-aware")
+        self._epoch = start.timestamp()
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    def time(self) -> float:
+        """Seconds since the Unix epoch, on the virtual clock."""
+        return self._epoch + self._offset
+
+    def now(self) -> dt.datetime:
+        """The virtual time as an aware UTC datetime."""
+        return dt.datetime.fromtimestamp(self.time(), dt.timezone.utc)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward by ``seconds`` (which must not be negative)."""
+        if seconds < 0:
+            raise ValueError(f"the clock only moves forward, got {seconds!r} seconds")
+        with self._lock:
+            self._offset += seconds
+
+    def __repr__(self) -> str:
+        return f"<Clock {self.now().isoformat()}>"

@@ -1,0 +1,165 @@
+"""Identity and quota operations: Verify*, ListIdentities, DeleteIdentity, GetSend*."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+from pytest_ses._fake.errors import invalid_parameter
+from pytest_ses._fake.paging import page
+from pytest_ses._fake.registry import Params, Result, operation
+from pytest_ses._settings import WILDCARD
+
+if TYPE_CHECKING:
+    from pytest_ses._fake.account import Account, Region
+
+IDENTITY_TYPES = ("EmailAddress", "Domain")
+MAX_IDENTITIES = 10_000  # per region, SES's quota
+LIST_LIMIT = 1000
+MAX_ATTRIBUTE_QUERY = 100
+
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def _is_domain(name: str) -> bool:
+    labels = name.rstrip(".").split(".")
+    return len(name) <= 253 and len(labels) >= 2 and all(_LABEL.match(label) for label in labels)
+
+
+def _check_email(address: str) -> str:
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not _is_domain(domain) or any(c.isspace() for c in local):
+        raise invalid_parameter(f"Invalid email address <{address}>.")
+    return address
+
+
+def _check_domain(domain: str) -> str:
+    if not _is_domain(domain):
+        raise invalid_parameter(f"Invalid domain name <{domain}>.")
+    return domain
+
+
+def _token(region: Region, domain: str) -> str:
+    # Stable per region and domain, shaped like SES's 44-character tokens.
+    digest = hashlib.sha256(f"{region.name}/{domain.lower()}".encode()).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def add_identity(region: Region, name: str) -> None:
+    """Record ``name`` (an address, or else a domain) as verified in ``region``."""
+    from pytest_ses._fake.account import Identity
+
+    if name in region.identities:
+        return
+    if len(region.identities) >= MAX_IDENTITIES:
+        from pytest_ses._fake.errors import SESError
+
+        raise SESError("LimitExceeded", f"Maximum number of identities ({MAX_IDENTITIES}) reached.")
+    if "@" in name:
+        region.identities[name] = Identity(_check_email(name), "EmailAddress")
+    else:
+        region.identities[name] = Identity(_check_domain(name), "Domain", _token(region, name))
+
+
+def is_verified(account: Account, region: Region, address_or_domain: str) -> bool:
+    """SES's rule: an address is verified if it, or its domain, is a verified identity."""
+    if account.settings.verified_identities == WILDCARD:
+        return True
+    wanted = address_or_domain.strip().lower()
+    domain = wanted.rpartition("@")[2]
+    known = {name.lower() for name in region.identities}
+    return wanted in known or domain in known
+
+
+@operation("VerifyEmailIdentity")
+def verify_email_identity(account: Account, region: Region, params: Params) -> Result:
+    add_identity(region, _check_email(params["EmailAddress"]))
+    return {}
+
+
+@operation("VerifyEmailAddress")
+def verify_email_address(account: Account, region: Region, params: Params) -> Result:
+    add_identity(region, _check_email(params["EmailAddress"]))
+    return {}
+
+
+@operation("VerifyDomainIdentity")
+def verify_domain_identity(account: Account, region: Region, params: Params) -> Result:
+    domain = _check_domain(params["Domain"])
+    add_identity(region, domain)
+    return {"VerificationToken": region.identities[domain].token}
+
+
+@operation("ListIdentities")
+def list_identities(account: Account, region: Region, params: Params) -> Result:
+    kind = params.get("IdentityType")
+    if kind is not None and kind not in IDENTITY_TYPES:
+        raise invalid_parameter(
+            f"Invalid IdentityType {kind!r}: expected one of {', '.join(IDENTITY_TYPES)}."
+        )
+    names = sorted(i.name for i in region.identities.values() if kind in (None, i.kind))
+    chunk, token = page(names, params.get("NextToken"), params.get("MaxItems"), limit=LIST_LIMIT)
+    result: Result = {"Identities": chunk}
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+@operation("ListVerifiedEmailAddresses")
+def list_verified_email_addresses(account: Account, region: Region, params: Params) -> Result:
+    return {
+        "VerifiedEmailAddresses": sorted(
+            i.name for i in region.identities.values() if i.kind == "EmailAddress"
+        )
+    }
+
+
+@operation("DeleteIdentity")
+def delete_identity(account: Account, region: Region, params: Params) -> Result:
+    # SES answers success for an identity it does not have.
+    region.identities.pop(params["Identity"], None)
+    return {}
+
+
+@operation("DeleteVerifiedEmailAddress")
+def delete_verified_email_address(account: Account, region: Region, params: Params) -> Result:
+    region.identities.pop(params["EmailAddress"], None)
+    return {}
+
+
+@operation("GetIdentityVerificationAttributes")
+def get_identity_verification_attributes(
+    account: Account, region: Region, params: Params
+) -> Result:
+    wanted = params["Identities"]
+    if len(wanted) > MAX_ATTRIBUTE_QUERY:
+        raise invalid_parameter(
+            f"At most {MAX_ATTRIBUTE_QUERY} identities can be requested at once, got {len(wanted)}."
+        )
+    attributes = {}
+    for name in wanted:
+        identity = region.identities.get(name)
+        if identity is None:
+            continue  # SES leaves out identities it does not know
+        entry = {"VerificationStatus": "Success"}
+        if identity.token:
+            entry["VerificationToken"] = identity.token
+        attributes[name] = entry
+    return {"VerificationAttributes": attributes}
+
+
+@operation("GetSendQuota")
+def get_send_quota(account: Account, region: Region, params: Params) -> Result:
+    day, rate = account.settings.quota
+    return {
+        "Max24HourSend": day,
+        "MaxSendRate": rate,
+        "SentLast24Hours": float(region.sends.sent_last_24_hours(account.clock.time())),
+    }
+
+
+@operation("GetSendStatistics")
+def get_send_statistics(account: Account, region: Region, params: Params) -> Result:
+    return {"SendDataPoints": region.sends.data_points(account.clock.time())}

@@ -1,0 +1,25 @@
+"""Operation handlers by SES operation name, filled in by each family module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from pytest_ses._fake.account import Account, Region
+
+Params: TypeAlias = dict[str, Any]
+Result: TypeAlias = dict[str, Any]
+Handler: TypeAlias = Callable[["Account", "Region", Params], Result]
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def operation(name: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of SES operation ``name``."""
+
+    def register(handler: Handler) -> Handler:
+        HANDLERS[name] = handler
+        return handler
+
+    return register

@@ -1,0 +1,298 @@
+"""Hooks into botocore: a dormant before-send handler on every session.
+
+The handlers go into ``botocore.handlers.BUILTIN_HANDLERS``, which every
+botocore session copies when it is created, and every client copies from its
+session. Installing them the moment ``botocore.handlers`` is first imported
+(see :func:`watch_botocore_import`) therefore reaches every SES client in the
+process, whenever and however it was made. While no fake is active each
+handler returns at its first line and botocore carries on as if it were not
+there. The plugin does not import botocore itself, so projects that never use
+it pay nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import threading
+import time
+import types
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+
+    from pytest_ses._wire import Backend
+
+SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES
+REGION_HEADER = "X-Pytest-Ses-Region"
+_ENV_WHILE_ACTIVE = {"AWS_EC2_METADATA_DISABLED": "true"}
+
+
+class Sleeper(Protocol):
+    """Whoever owns the virtual clock that retry back-off advances."""
+
+    def retry_sleep(self, seconds: float) -> None: ...
+
+
+class Active(Protocol):
+    """What an active fake offers the hooks."""
+
+    @property
+    def backend(self) -> Backend: ...
+
+    @property
+    def default_region(self) -> str: ...
+
+    def retry_sleep(self, seconds: float) -> None: ...
+
+
+_stack: list[Active] = []
+_stack_lock = threading.Lock()
+_retry_pending = threading.local()
+
+
+def active() -> Active | None:
+    """The fake answering SES calls now, if any."""
+    return _stack[-1] if _stack else None
+
+
+@contextmanager
+def activate(fake: Active) -> Iterator[None]:
+    """Make ``fake`` answer every SES call in the process until the block ends."""
+    install()
+    saved = _patch_environ(fake.default_region)
+    with _stack_lock:
+        _stack.append(fake)
+    try:
+        yield
+    finally:
+        with _stack_lock:
+            _stack.remove(fake)
+        _restore_environ(saved)
+
+
+def _patch_environ(region: str) -> dict[str, str | None]:
+    # No credentials and no region must still work: never wait on the
+    # instance-metadata endpoint, and let boto3.client("ses") find a region.
+    wanted = dict(_ENV_WHILE_ACTIVE)
+    if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
+        wanted["AWS_DEFAULT_REGION"] = region
+    saved = {key: os.environ.get(key) for key in wanted}
+    os.environ.update(wanted)
+    return saved
+
+
+def _restore_environ(saved: dict[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+# -- the handlers -------------------------------------------------------------------------------
+
+
+def _stamp_region(request: AWSRequest, **kwargs: Any) -> None:
+    """request-created: remember the client's region, which a custom endpoint_url hides."""
+    if _stack:
+        region = request.context.get("client_region")
+        if region:
+            request.headers[REGION_HEADER] = region
+
+
+def _choose_signer(**kwargs: Any) -> Any:
+    """choose-signer: while faked, sign nothing, so no credentials are needed or sent."""
+    if _stack:
+        import botocore
+
+        return botocore.UNSIGNED
+    return None
+
+
+def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
+    """before-send: answer from the active fake instead of the network."""
+    fake = active()
+    if fake is None:
+        return None
+    from botocore.awsrequest import AWSResponse
+
+    from pytest_ses._wire import respond
+
+    headers = request.headers
+    region = headers.get(REGION_HEADER) or _region_from_url(request.url) or fake.default_region
+    if isinstance(region, bytes):
+        region = region.decode("ascii")
+    body = request.body or b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    elif not isinstance(body, bytes):
+        body = body.read()
+    status, payload = respond(fake.backend, region, body, _attempt(headers.get("amz-sdk-request")))
+    return AWSResponse(
+        request.url,
+        status,
+        {"Content-Type": "text/xml", "Content-Length": str(len(payload))},
+        _Body(payload),
+    )
+
+
+def _needs_retry(**kwargs: Any) -> None:
+    """needs-retry (every service): mark whether the sleep that may follow is ours."""
+    event = kwargs.get("event_name", "")
+    _retry_pending.ses = bool(_stack) and event.split(".")[1:2] == [SERVICE_EVENT]
+
+
+def _attempt(header: Any) -> int:
+    if not header:
+        return 1
+    text = header.decode("ascii") if isinstance(header, bytes) else str(header)
+    for part in text.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == "attempt" and value.isdigit():
+            return int(value)
+    return 1
+
+
+def _region_from_url(url: str) -> str | None:
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    labels = host.split(".")
+    if len(labels) >= 4 and labels[0] == "email" and labels[-2] == "amazonaws":
+        return labels[1]
+    return None
+
+
+class _Body:
+    """The raw stream botocore reads a response body from."""
+
+    def __init__(self, payload: bytes) -> None:
+        self._payload = payload
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self._payload
+
+
+class _TimeProxy(types.ModuleType):
+    """Stands in for ``time`` inside ``botocore.endpoint``.
+
+    botocore's retry loop calls ``time.sleep(delay)`` there. When the retry is
+    of an SES call answered by a fake, the delay moves the fake's virtual clock
+    instead of the wall clock; every other sleep is real.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("time")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    def sleep(self, seconds: float) -> None:
+        fake = active()
+        ours = getattr(_retry_pending, "ses", False)
+        _retry_pending.ses = False
+        if fake is not None and ours:
+            fake.retry_sleep(seconds)
+        else:
+            time.sleep(seconds)
+
+
+_HANDLERS: Sequence[tuple[str, Any]] = (
+    (f"request-created.{SERVICE_EVENT}", _stamp_region),
+    (f"choose-signer.{SERVICE_EVENT}", _choose_signer),
+    (f"before-send.{SERVICE_EVENT}", _before_send),
+    ("needs-retry", _needs_retry),
+)
+
+
+# -- installation -------------------------------------------------------------------------------
+
+_installed = False
+_install_lock = threading.Lock()
+
+
+def install() -> None:
+    """Add the handlers to botocore (idempotent). Imports botocore."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        import botocore.endpoint
+        import botocore.handlers
+
+        builtin = botocore.handlers.BUILTIN_HANDLERS
+        for entry in _HANDLERS:
+            if entry not in builtin:
+                builtin.append(entry)
+        if not isinstance(botocore.endpoint.time, _TimeProxy):
+            botocore.endpoint.time = _TimeProxy()  # type: ignore[assignment]
+        _register_on_existing_default_session()
+        _installed = True
+
+
+def _register_on_existing_default_session() -> None:
+    # A boto3 default session made before install() would miss BUILTIN_HANDLERS.
+    # Its future clients can still be reached through its emitter.
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None)
+    if session is None:
+        return
+    emitter = session._session.get_component("event_emitter")
+    for event, handler in _HANDLERS:
+        emitter.unregister(event, handler)
+        emitter.register(event, handler)
+
+
+class _BotocoreWatcher(importlib.abc.MetaPathFinder):
+    """Installs the handlers right after ``botocore.handlers`` is first imported."""
+
+    TARGET = "botocore.handlers"
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.TARGET:
+            return None
+        sys.meta_path.remove(self)  # fire once; the module is imported once
+        spec = None
+        for finder in sys.meta_path:
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        original_exec = loader.exec_module
+
+        def exec_module(module: types.ModuleType) -> None:
+            original_exec(module)
+            _append_handlers(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _append_handlers(handlers_module: types.ModuleType) -> None:
+    # Only the list is touched here: botocore.handlers is still being imported
+    # by botocore.session, so install() (which imports more) runs later.
+    builtin = handlers_module.BUILTIN_HANDLERS
+    for entry in _HANDLERS:
+        if entry not in builtin:
+            builtin.append(entry)
+
+
+def watch_botocore_import() -> None:
+    """Arrange for the handlers to be installed when botocore is imported (cheap).
+
+    If botocore is already imported, its handler list is extended now.
+    """
+    module = sys.modules.get(_BotocoreWatcher.TARGET)
+    if module is not None:
+        _append_handlers(module)
+        return
+    if not any(isinstance(f, _BotocoreWatcher) for f in sys.meta_path):
+        sys.meta_path.insert(0, _BotocoreWatcher())

@@ -1,0 +1,284 @@
+"""The AWS Query protocol, driven by botocore's service model.
+
+Generic over any Query operation: requests are decoded into the very params
+dict boto3 takes, results are encoded into the XML botocore's ``QueryParser``
+reads, and :class:`SESError` becomes the ``<ErrorResponse>`` envelope. Nothing
+here knows what an SES operation means.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+from pytest_ses._fake.errors import SESError
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel, Shape
+
+SERVICE = "ses"
+
+
+class Backend(Protocol):
+    """What the codec answers with: the fake, seen from the wire."""
+
+    def dispatch(
+        self, region: str, operation: str, params: dict[str, Any], attempt: int
+    ) -> dict[str, Any]: ...
+
+
+class WireError(ValueError):
+    """The request could not be decoded (only seen from hand-made requests)."""
+
+
+@cache
+def service_model() -> ServiceModel:
+    """SES's model from the installed botocore, loaded once per process."""
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(SERVICE)
+
+
+def respond(backend: Backend, region: str, body: bytes, attempt: int = 1) -> tuple[int, bytes]:
+    """Answer one Query request body: (HTTP status, XML body)."""
+    request_id = str(uuid.uuid4())
+    model = service_model()
+    try:
+        fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
+    except UnicodeDecodeError:
+        return _error_response(
+            SESError("MalformedQueryString", "The request body is not UTF-8."), request_id
+        )
+    action = fields.pop("Action", "")
+    if not action:
+        return _error_response(
+            SESError("MissingAction", "The request must contain the parameter Action."), request_id
+        )
+    try:
+        operation = model.operation_model(action)
+    except Exception:  # botocore raises OperationNotFoundError
+        # An unknown action is an SES error; the fake itself still gets to say
+        # whether it knows the operation (so unemulated ones are recorded).
+        return _error_response(
+            SESError("InvalidAction", f"The action {action} is not valid for this web service."),
+            request_id,
+        )
+    try:
+        params = decode(fields, operation)
+    except WireError as exc:
+        return _error_response(SESError("InvalidParameterValue", str(exc)), request_id)
+    try:
+        result = backend.dispatch(region, action, params, attempt)
+    except SESError as exc:
+        return _error_response(exc, request_id)
+    return 200, encode_result(operation, result, request_id)
+
+
+# -- decoding ------------------------------------------------------------------------------------
+
+
+def decode(fields: Mapping[str, str], operation: OperationModel) -> dict[str, Any]:
+    """Form fields (without Action/Version) -> params as boto3 accepts them."""
+    shape = operation.input_shape
+    if shape is None:
+        return {}
+    prefixes = {".".join(key.split(".")[: i + 1]) for key in fields for i in range(key.count(".") + 1)}
+    value = _decode(fields, prefixes, shape, "")
+    return value if isinstance(value, dict) else {}
+
+
+def _decode(fields: Mapping[str, str], prefixes: set[str], shape: Shape, prefix: str) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        out: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            wire = member.serialization.get("name", name)
+            key = f"{prefix}.{wire}" if prefix else wire
+            if key in prefixes:
+                out[name] = _decode(fields, prefixes, member, key)
+        return out
+    if kind == "list":
+        if fields.get(prefix) == "":
+            return []
+        if shape.serialization.get("flattened"):
+            base = prefix
+        else:
+            base = f"{prefix}.{shape.member.serialization.get('name', 'member')}"
+        items = []
+        index = 1
+        while f"{base}.{index}" in prefixes:
+            items.append(_decode(fields, prefixes, shape.member, f"{base}.{index}"))
+            index += 1
+        return items
+    if kind == "map":
+        base = prefix if shape.serialization.get("flattened") else f"{prefix}.entry"
+        key_name = shape.key.serialization.get("name", "key")
+        value_name = shape.value.serialization.get("name", "value")
+        mapping: dict[str, Any] = {}
+        index = 1
+        while f"{base}.{index}" in prefixes:
+            entry = f"{base}.{index}"
+            key = _decode(fields, prefixes, shape.key, f"{entry}.{key_name}")
+            mapping[key] = _decode(fields, prefixes, shape.value, f"{entry}.{value_name}")
+            index += 1
+        return mapping
+    raw = fields.get(prefix)
+    if raw is None:
+        raise WireError(f"Parameter {prefix} must be a value, not a structure or list.")
+    return _SCALARS.get(kind, _string)(raw, prefix)
+
+
+def _string(raw: str, name: str) -> str:
+    return raw
+
+
+def _integer(raw: str, name: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise WireError(f"Value {raw!r} for parameter {name} is not an integer.") from None
+
+
+def _double(raw: str, name: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise WireError(f"Value {raw!r} for parameter {name} is not a number.") from None
+
+
+def _boolean(raw: str, name: str) -> bool:
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
+        raise WireError(f"Value {raw!r} for parameter {name} is not a boolean.")
+    return lowered == "true"
+
+
+def _timestamp(raw: str, name: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            value = dt.datetime.fromtimestamp(float(raw), dt.timezone.utc)
+        except ValueError:
+            raise WireError(f"Value {raw!r} for parameter {name} is not a timestamp.") from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _blob(raw: str, name: str) -> bytes:
+    try:
+        return base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        raise WireError(f"Value for parameter {name} is not valid base64.") from None
+
+
+_SCALARS: dict[str, Callable[[str, str], Any]] = {
+    "string": _string,
+    "integer": _integer,
+    "long": _integer,
+    "float": _double,
+    "double": _double,
+    "boolean": _boolean,
+    "timestamp": _timestamp,
+    "blob": _blob,
+}
+
+
+# -- encoding ------------------------------------------------------------------------------------
+
+
+def _namespace() -> str:
+    return str(service_model().metadata.get("xmlNamespace", ""))
+
+
+def encode_result(operation: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
+    """A result dict -> the XML body of a successful Query response."""
+    name = operation.name
+    parts = [f'<{name}Response xmlns="{_namespace()}">']
+    shape = operation.output_shape
+    if shape is not None:
+        wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
+        parts.append(f"<{wrapper}>")
+        _encode_members(parts, shape, result)
+        parts.append(f"</{wrapper}>")
+    elif result:
+        raise TypeError(f"{name} has no output, but the fake returned {result!r}")
+    parts.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
+    parts.append(f"</{name}Response>")
+    return "".join(parts).encode("utf-8")
+
+
+def _encode_members(parts: list[str], shape: Shape, value: Mapping[str, Any]) -> None:
+    members = shape.members
+    unknown = set(value) - set(members)
+    if unknown:
+        raise TypeError(f"{shape.name} has no member(s) {sorted(unknown)}")
+    for name, member in members.items():
+        if name in value and value[name] is not None:
+            _encode(parts, member, member.serialization.get("name", name), value[name])
+
+
+def _encode(parts: list[str], shape: Shape, tag: str, value: Any) -> None:
+    kind = shape.type_name
+    if kind == "list":
+        item_tag = shape.member.serialization.get("name", "member")
+        if shape.serialization.get("flattened"):
+            for item in value:
+                _encode(parts, shape.member, tag, item)
+            return
+        parts.append(f"<{tag}>")
+        for item in value:
+            _encode(parts, shape.member, item_tag, item)
+        parts.append(f"</{tag}>")
+        return
+    parts.append(f"<{tag}>")
+    if kind == "structure":
+        _encode_members(parts, shape, value)
+    elif kind == "map":
+        key_tag = shape.key.serialization.get("name", "key")
+        value_tag = shape.value.serialization.get("name", "value")
+        for key, item in value.items():
+            parts.append("<entry>")
+            _encode(parts, shape.key, key_tag, key)
+            _encode(parts, shape.value, value_tag, item)
+            parts.append("</entry>")
+    else:
+        parts.append(_scalar_text(kind, value))
+    parts.append(f"</{tag}>")
+
+
+def _scalar_text(kind: str, value: Any) -> str:
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp":
+        if isinstance(value, dt.datetime):
+            stamp = value.astimezone(dt.timezone.utc)
+            return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+        return escape(str(value))
+    if kind == "blob":
+        data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        return base64.b64encode(data).decode("ascii")
+    if kind in ("float", "double"):
+        return repr(float(value))
+    return escape(str(value))
+
+
+def _error_response(error: SESError, request_id: str) -> tuple[int, bytes]:
+    return error.status, encode_error(error, request_id)
+
+
+def encode_error(error: SESError, request_id: str) -> bytes:
+    """An :class:`SESError` -> SES's ``<ErrorResponse>`` body."""
+    kind = "Sender" if error.sender_fault else "Receiver"
+    extra = "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in error.fields.items())
+    return (
+        f'<ErrorResponse xmlns="{_namespace()}"><Error><Type>{kind}</Type>'
+        f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>{extra}"
+        f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode("utf-8")

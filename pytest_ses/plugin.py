@@ -1,0 +1,112 @@
+"""The pytest face of pytest-ses: the ``ses`` fixture, the ``ses`` marker and ini options.
+
+Loaded on every pytest run through the ``pytest11`` entry point, so it stays
+cheap: botocore is never imported here (see ``_intercept.watch_botocore_import``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pytest_ses import _intercept
+from pytest_ses._mock import SESMock
+from pytest_ses._settings import HELP, Settings, parse_ini
+
+# Install the dormant hooks as soon as botocore is imported, which may be by a
+# conftest.py or an application module long before any fixture runs.
+_intercept.watch_botocore_import()
+
+_INI_SETTINGS = pytest.StashKey[Settings]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ses", "pytest-ses: in-memory Amazon SES")
+    group.addoption(
+        "--ses-region",
+        dest="ses_region",
+        default=None,
+        help="default region of the ses fixture (overrides the ses_region ini option)",
+    )
+    for name in Settings.names():
+        help_text = HELP[name] + f"; @pytest.mark.ses({name}=...) overrides it per test"
+        if name == "verified_identities":
+            parser.addini(f"ses_{name}", help_text, type="linelist", default=["*"])
+        elif name == "sandbox":
+            parser.addini(f"ses_{name}", help_text, type="bool", default=False)
+        else:
+            parser.addini(f"ses_{name}", help_text, default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "ses(region='us-east-1', verified_identities='*', sandbox=False, "
+        "max_24_hour_send=50000, max_send_rate=14): settings of the fake SES behind the "
+        "`ses` fixture; the closest marker wins over class and module markers, which win "
+        "over the ses_* ini options.",
+    )
+    config.stash[_INI_SETTINGS] = _ini_settings(config)
+
+
+def _ini_settings(config: pytest.Config) -> Settings:
+    values: dict[str, Any] = {}
+    for name in Settings.names():
+        raw = config.getini(f"ses_{name}")
+        if name == "sandbox":
+            values[name] = bool(raw)
+            continue
+        if raw in ("", []):
+            continue
+        try:
+            values[name] = parse_ini(name, raw)
+        except ValueError as exc:
+            raise pytest.UsageError(f"pytest-ses: {exc}") from None
+    region = config.getoption("ses_region")
+    if region:
+        values["region"] = region
+    try:
+        return Settings.from_mapping(values)
+    except (TypeError, ValueError) as exc:
+        raise pytest.UsageError(f"pytest-ses: ini option {exc}") from None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from pytest_ses import __version__
+
+    settings = config.stash[_INI_SETTINGS]
+    return f"pytest-ses {__version__}: default region {settings.region}"
+
+
+def _marker_settings(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    # iter_markers yields the closest marker first; apply the farthest first.
+    for marker in reversed(list(node.iter_markers("ses"))):
+        if marker.args:
+            raise TypeError(
+                f"@pytest.mark.ses takes keyword settings only, got positional {marker.args!r}"
+            )
+        merged.update(marker.kwargs)
+    return merged
+
+
+@pytest.fixture
+def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
+    """A fresh fake Amazon SES that answers every boto3 SES call made during the test.
+
+    Configure it with ``@pytest.mark.ses(...)`` or ``ses_*`` ini options.
+    """
+    base = request.config.stash[_INI_SETTINGS]
+    try:
+        settings = base.merged(_marker_settings(request.node))
+    except (TypeError, ValueError) as exc:
+        pytest.fail(f"pytest-ses: @pytest.mark.ses: {exc}", pytrace=False)
+    fake = SESMock(settings)
+    with _intercept.activate(fake):
+        yield fake
+    try:
+        fake.check()
+    except AssertionError as exc:
+        pytest.fail(str(exc), pytrace=False)
