@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES
 REGION_HEADER = "X-Pytest-Ses-Region"
+MAX_BACKOFF = 20  # seconds: botocore standard mode's cap
 _ENV_WHILE_ACTIVE = {"AWS_EC2_METADATA_DISABLED": "true"}
 
 
@@ -143,9 +144,24 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
 
 
 def _needs_retry(**kwargs: Any) -> None:
-    """needs-retry (every service): mark whether the sleep that may follow is ours."""
+    """needs-retry (every service): note whether the sleep that may follow is ours.
+
+    botocore calls this before it decides to retry; if it then sleeps, the
+    sleep is for the attempt counted here.
+    """
     event = kwargs.get("event_name", "")
-    _retry_pending.ses = bool(_stack) and event.split(".")[1:2] == [SERVICE_EVENT]
+    ours = bool(_stack) and event.split(".")[1:2] == [SERVICE_EVENT]
+    _retry_pending.attempts = kwargs.get("attempts", 1) if ours else 0
+
+
+def retry_delay(attempts: int) -> float:
+    """The virtual back-off after failed attempt number ``attempts``.
+
+    botocore picks a random delay up to ``2 ** (attempts - 1)`` seconds (standard
+    mode caps it at 20). The fake takes the upper bound: as no real time passes
+    it costs nothing, and it makes outcomes independent of botocore's jitter.
+    """
+    return float(min(2 ** (attempts - 1), MAX_BACKOFF))
 
 
 def _attempt(header: Any) -> int:
@@ -181,8 +197,8 @@ class _TimeProxy(types.ModuleType):
     """Stands in for ``time`` inside ``botocore.endpoint``.
 
     botocore's retry loop calls ``time.sleep(delay)`` there. When the retry is
-    of an SES call answered by a fake, the delay moves the fake's virtual clock
-    instead of the wall clock; every other sleep is real.
+    of an SES call answered by a fake, the fake's virtual clock moves by
+    :func:`retry_delay` instead; every other sleep is real.
     """
 
     def __init__(self) -> None:
@@ -193,10 +209,10 @@ class _TimeProxy(types.ModuleType):
 
     def sleep(self, seconds: float) -> None:
         fake = active()
-        ours = getattr(_retry_pending, "ses", False)
-        _retry_pending.ses = False
-        if fake is not None and ours:
-            fake.retry_sleep(seconds)
+        attempts = getattr(_retry_pending, "attempts", 0)
+        _retry_pending.attempts = 0
+        if fake is not None and attempts:
+            fake.retry_sleep(retry_delay(attempts))
         else:
             time.sleep(seconds)
 

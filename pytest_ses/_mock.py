@@ -9,6 +9,7 @@ from typing import Any
 from pytest_ses import _intercept
 from pytest_ses._fake.account import Account, Call
 from pytest_ses._fake.clock import Clock
+from pytest_ses._fake.errors import SESError
 from pytest_ses._fake.identities import add_identity
 from pytest_ses._settings import Settings
 
@@ -23,6 +24,10 @@ class SESMock:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._account = Account(settings)
+        try:  # seeds verified_identities, checking each one now rather than mid-test
+            self._account.region(settings.region)
+        except SESError as exc:
+            raise ValueError(f"verified_identities: {exc.message}") from None
 
     # -- what the interception layer needs ----------------------------------------------------
 
@@ -91,7 +96,10 @@ class SESMock:
         with self._account.lock:
             state = self._account.region(region or self._settings.region)
             for identity in identities:
-                add_identity(state, identity)
+                try:
+                    add_identity(state, identity)
+                except SESError as exc:
+                    raise ValueError(exc.message) from None
 
     def check(self) -> None:
         """Raise ``AssertionError`` if the application called unemulated operations."""

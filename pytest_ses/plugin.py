@@ -34,8 +34,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help_text = HELP[name] + f"; @pytest.mark.ses({name}=...) overrides it per test"
         if name == "verified_identities":
             parser.addini(f"ses_{name}", help_text, type="linelist", default=["*"])
-        elif name == "sandbox":
-            parser.addini(f"ses_{name}", help_text, type="bool", default=False)
         else:
             parser.addini(f"ses_{name}", help_text, default="")
 
@@ -44,9 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "ses(region='us-east-1', verified_identities='*', sandbox=False, "
-        "max_24_hour_send=50000, max_send_rate=14): settings of the fake SES behind the "
-        "`ses` fixture; the closest marker wins over class and module markers, which win "
-        "over the ses_* ini options.",
+        "max_24_hour_send=50000, max_send_rate=14, throttle_api=False): settings of the "
+        "fake SES behind the `ses` fixture; the closest marker wins over class and module "
+        "markers, which win over the ses_* ini options.",
     )
     config.stash[_INI_SETTINGS] = _ini_settings(config)
 
@@ -55,9 +53,6 @@ def _ini_settings(config: pytest.Config) -> Settings:
     values: dict[str, Any] = {}
     for name in Settings.names():
         raw = config.getini(f"ses_{name}")
-        if name == "sandbox":
-            values[name] = bool(raw)
-            continue
         if raw in ("", []):
             continue
         try:
@@ -99,14 +94,18 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
     Configure it with ``@pytest.mark.ses(...)`` or ``ses_*`` ini options.
     """
     base = request.config.stash[_INI_SETTINGS]
+    problem = None
     try:
-        settings = base.merged(_marker_settings(request.node))
+        fake = SESMock(base.merged(_marker_settings(request.node)))
     except (TypeError, ValueError) as exc:
-        pytest.fail(f"pytest-ses: @pytest.mark.ses: {exc}", pytrace=False)
-    fake = SESMock(settings)
+        problem = f"pytest-ses: @pytest.mark.ses: {exc}"
+    if problem:
+        pytest.fail(problem, pytrace=False)
     with _intercept.activate(fake):
         yield fake
     try:
         fake.check()
     except AssertionError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem:
+        pytest.fail(problem, pytrace=False)

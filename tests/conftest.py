@@ -1,0 +1,53 @@
+"""Shared fixtures: real boto3 clients, talking to the fake through botocore's whole pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_ses import SESClient
+
+    from pytest_ses import SESMock
+
+NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+@pytest.fixture
+def make_client(ses: SESMock) -> Callable[..., SESClient]:
+    """Build SES clients as applications do; region defaults to the fake's."""
+
+    def make(region: str | None = None, **kwargs: Any) -> SESClient:
+        return boto3.client("ses", region_name=region or ses.region, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: Callable[..., SESClient]) -> SESClient:
+    return make_client()
+
+
+def raises_ses_error(
+    call: Callable[[], object], code: str, message: str | None = None
+) -> ClientError:
+    """Run ``call``; it must fail with SES error ``code`` (and ``message``, if given)."""
+    with pytest.raises(ClientError) as info:
+        call()
+    error = info.value.response["Error"]
+    assert error["Code"] == code, error
+    if message is not None:
+        assert error["Message"] == message, error
+    return info.value
+
+
+def modeled(client: BaseClient, name: str) -> type[ClientError]:
+    """The modeled exception class ``client.exceptions.<name>``."""
+    cls: type[ClientError] = getattr(client.exceptions, name)
+    return cls

@@ -1,0 +1,190 @@
+"""Which clients the hook reaches, and that it steps aside when no fake is active."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.exceptions import EndpointConnectionError
+
+from pytest_ses import NotEmulatedError, SESMock, mock_ses
+from tests.conftest import NO_RETRIES
+
+# Created when this module is imported, long before any fixture runs.
+IMPORT_TIME_CLIENT = boto3.client("ses", region_name="us-east-1")
+
+
+class NetworkUsed(Exception):
+    """Raised instead of opening a connection."""
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: socket.socket, address: Any) -> None:
+        raise NetworkUsed(f"connect to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture
+def dummy_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+class Recorder:
+    """A client-level before-send handler that sees what botocore would send."""
+
+    def __init__(self) -> None:
+        self.requests: list[AWSPreparedRequest] = []
+
+    def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
+        self.requests.append(request)
+        return None
+
+
+def test_import_time_client_is_answered(ses: SESMock) -> None:
+    IMPORT_TIME_CLIENT.verify_email_identity(EmailAddress="a@example.com")
+    assert IMPORT_TIME_CLIENT.list_identities()["Identities"] == ["a@example.com"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: boto3.client("ses", region_name="us-east-1"), id="boto3.client"),
+        pytest.param(
+            lambda: boto3.session.Session().client("ses", region_name="us-east-1"),
+            id="boto3.session.Session",
+        ),
+        pytest.param(
+            lambda: botocore.session.get_session().create_client("ses", region_name="us-east-1"),
+            id="botocore.session.get_session",
+        ),
+        pytest.param(lambda: boto3.resource("s3").meta.client, id="unrelated-s3-client"),
+    ],
+)
+def test_clients_made_before_the_fake_started_are_answered(make: Any) -> None:
+    client = make()
+    if client.meta.service_model.service_name != "ses":
+        # A non-SES client made first must not stop SES clients being answered.
+        client = boto3.client("ses", region_name="us-east-1")
+    with mock_ses() as ses:
+        client.verify_domain_identity(Domain="example.com")
+        assert [call.operation for call in ses.calls] == ["VerifyDomainIdentity"]
+
+
+def test_custom_endpoint_url_keeps_its_region(ses: SESMock) -> None:
+    client = boto3.client("ses", region_name="eu-west-1", endpoint_url="http://localhost:1")
+    client.verify_email_identity(EmailAddress="a@example.com")
+    assert ses.calls[-1].region == "eu-west-1"
+    home = boto3.client("ses", region_name=ses.region)
+    assert home.list_identities()["Identities"] == []
+
+
+def test_state_is_per_region(ses: SESMock) -> None:
+    dublin = boto3.client("ses", region_name="eu-west-1")
+    virginia = boto3.client("ses", region_name="us-east-1")
+    dublin.verify_email_identity(EmailAddress="eu@example.com")
+    ses.verify("us@example.com")
+    assert dublin.list_identities()["Identities"] == ["eu@example.com"]
+    assert virginia.list_identities()["Identities"] == ["us@example.com"]
+
+
+def test_every_response_carries_a_uuid_request_id(ses: SESMock) -> None:
+    client = boto3.client("ses", region_name="us-east-1")
+    ids = {client.get_send_quota()["ResponseMetadata"]["RequestId"] for _ in range(3)}
+    assert len(ids) == 3
+    for request_id in ids:
+        assert str(uuid.UUID(request_id)) == request_id
+
+
+@pytest.mark.usefixtures("no_network")
+def test_no_credentials_no_region_no_network(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("AWS_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws either
+    recorder = Recorder()
+    with mock_ses(region="ap-southeast-2") as ses:
+        client = boto3.session.Session().client("ses")  # no region, no credentials
+        client.meta.events.register("before-send.ses", recorder)
+        client.verify_email_identity(EmailAddress="a@example.com")
+        assert client.get_send_quota()["SentLast24Hours"] == 0.0
+    assert ses.calls[0].region == "ap-southeast-2"
+    assert recorder.requests
+    assert all("Authorization" not in r.headers for r in recorder.requests)
+    assert "AWS_DEFAULT_REGION" not in os.environ  # restored on exit
+
+
+@pytest.mark.usefixtures("no_network", "dummy_credentials")
+def test_real_credentials_are_not_sent(ses: SESMock) -> None:
+    recorder = Recorder()
+    client = boto3.client("ses", region_name="us-east-1")
+    client.meta.events.register("before-send.ses", recorder)
+    client.get_send_quota()
+    (request,) = recorder.requests
+    assert "Authorization" not in request.headers
+    assert b"AKIDEXAMPLE" not in bytes(str(request.headers), "utf-8")
+
+
+@pytest.mark.usefixtures("no_network", "dummy_credentials")
+def test_without_a_fake_botocore_goes_to_the_network_as_usual() -> None:
+    recorder = Recorder()
+    client = boto3.client("ses", region_name="us-east-1", config=NO_RETRIES)
+    client.meta.events.register("before-send.ses", recorder)
+    with pytest.raises(EndpointConnectionError):
+        client.get_send_quota()
+    (request,) = recorder.requests
+    assert request.headers["Authorization"].startswith(b"AWS4-HMAC-SHA256")
+    assert "X-Pytest-Ses-Region" not in request.headers
+
+
+@pytest.mark.usefixtures("no_network", "dummy_credentials")
+def test_other_services_are_never_touched(ses: SESMock) -> None:
+    sqs = boto3.client("sqs", region_name="us-east-1", config=NO_RETRIES)
+    with pytest.raises(EndpointConnectionError):
+        sqs.list_queues()
+    sesv2 = boto3.client("sesv2", region_name="us-east-1", config=NO_RETRIES)
+    with pytest.raises(EndpointConnectionError):
+        sesv2.get_account()
+    assert ses.calls == []
+
+
+def test_unemulated_operation_fails_at_once_and_is_not_retried() -> None:
+    client = boto3.client("ses", region_name="us-east-1")
+    with mock_ses() as ses:
+        with pytest.raises(NotEmulatedError, match="does not emulate the SES operation 'ListTemplates'"):
+            client.list_templates()
+        assert [call.operation for call in ses.calls] == ["ListTemplates"]
+        assert ses.not_emulated == ["ListTemplates"]
+        ses.forget_not_emulated()
+
+
+def test_mock_ses_raises_on_exit_for_swallowed_unemulated_calls() -> None:
+    client = boto3.client("ses", region_name="us-east-1")
+    with pytest.raises(AssertionError, match=r"does not emulate: CreateTemplate\. .*forget_not_emulated"):  # noqa: PT012
+        with mock_ses():
+            try:
+                client.create_template(Template={"TemplateName": "t"})
+            except NotEmulatedError:
+                pass  # an application that swallows everything
+
+
+def test_nested_fakes_restore_the_outer_one() -> None:
+    client = boto3.client("ses", region_name="us-east-1")
+    with mock_ses() as outer:
+        with mock_ses() as inner:
+            client.get_send_quota()
+        client.get_send_quota()
+    assert len(inner.calls) == 1
+    assert len(outer.calls) == 1
