@@ -5,16 +5,24 @@ from __future__ import annotations
 from pytest_ses._fake.account import Call
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.errors import NotEmulatedError
+from pytest_ses._fake.message import Attachment, Headers, SentMessage
+from pytest_ses._fake.sending import Rejection
 from pytest_ses._mock import SESMock, mock_ses
 from pytest_ses._settings import Settings
+from pytest_ses.outbox import Outbox
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Attachment",
     "Call",
     "Clock",
+    "Headers",
     "NotEmulatedError",
+    "Outbox",
+    "Rejection",
     "SESMock",
+    "SentMessage",
     "Settings",
     "__version__",
     "mock_ses",

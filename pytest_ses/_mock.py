@@ -11,7 +11,9 @@ from pytest_ses._fake.account import Account, Call
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.errors import SESError
 from pytest_ses._fake.identities import add_identity
+from pytest_ses._fake.sending import Rejection
 from pytest_ses._settings import Settings
+from pytest_ses.outbox import Outbox
 
 
 class SESMock:
@@ -73,6 +75,16 @@ class SESMock:
     def calls(self) -> list[Call]:
         """Every request the fake answered, in order (retries included)."""
         return list(self._account.calls)
+
+    @property
+    def outbox(self) -> Outbox:
+        """Every message SES accepted, in send order, across regions."""
+        return Outbox(self._account.outbox)
+
+    @property
+    def rejected(self) -> list[Rejection]:
+        """Every SendEmail/SendRawEmail call SES refused, with its error code and message."""
+        return list(self._account.rejected)
 
     @property
     def not_emulated(self) -> list[str]:

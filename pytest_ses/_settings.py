@@ -25,9 +25,15 @@ HELP = {
         "identities SES treats as verified: '*' (default) for all, or a list of "
         "addresses and domains, which makes verification strict"
     ),
-    "sandbox": "apply SES sandbox rules: recipients must be verified, 200/day, 1/s (default: false)",
+    "sandbox": (
+        "apply SES sandbox rules: recipients must be verified, 200/day, 1/s (default: false)"
+    ),
     "max_24_hour_send": "recipients allowed per 24 hours; -1 for unlimited (default: 50000)",
     "max_send_rate": "recipients allowed per second; -1 for unlimited (default: 14)",
+    "throttle_api": (
+        "throttle non-send operations at 1 request per virtual second per region, "
+        "as SES does (default: false)"
+    ),
 }
 
 
@@ -40,6 +46,7 @@ class Settings:
     sandbox: bool = False
     max_24_hour_send: float | None = None
     max_send_rate: float | None = None
+    throttle_api: bool = False
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -84,13 +91,13 @@ def parse_ini(name: str, raw: str | list[str]) -> Any:
         items = [item for line in lines for item in line.replace(",", " ").split()]
         return WILDCARD if items == [WILDCARD] else tuple(items)
     assert isinstance(raw, str)
-    if name == "sandbox":
+    if name in ("sandbox", "throttle_api"):
         lowered = raw.strip().lower()
         if lowered in ("1", "true", "yes", "on"):
             return True
         if lowered in ("0", "false", "no", "off"):
             return False
-        raise ValueError(f"ses_sandbox: expected true or false, got {raw!r}")
+        raise ValueError(f"ses_{name}: expected true or false, got {raw!r}")
     if name in ("max_24_hour_send", "max_send_rate"):
         try:
             return float(raw)
@@ -145,4 +152,5 @@ _CHECKS = {
     "sandbox": _bool,
     "max_24_hour_send": _quota,
     "max_send_rate": _quota,
+    "throttle_api": _bool,
 }

@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from pytest_ses._fake.errors import SESError
 
@@ -24,6 +25,16 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE = "ses"
+
+
+# Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot):
+# error messages may quote user input, so they are replaced, never sent.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape(text: str) -> str:
+    """XML-escape ``text``, replacing what XML cannot hold with U+FFFD."""
+    return _escape(_NOT_XML.sub("\ufffd", text))
 
 
 class Backend(Protocol):
@@ -89,7 +100,9 @@ def decode(fields: Mapping[str, str], operation: OperationModel) -> dict[str, An
     shape = operation.input_shape
     if shape is None:
         return {}
-    prefixes = {".".join(key.split(".")[: i + 1]) for key in fields for i in range(key.count(".") + 1)}
+    prefixes = {
+        ".".join(key.split(".")[: i + 1]) for key in fields for i in range(key.count(".") + 1)
+    }
     value = _decode(fields, prefixes, shape, "")
     return value if isinstance(value, dict) else {}
 
@@ -281,4 +294,4 @@ def encode_error(error: SESError, request_id: str) -> bytes:
         f'<ErrorResponse xmlns="{_namespace()}"><Error><Type>{kind}</Type>'
         f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>{extra}"
         f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>"
-    ).encode("utf-8")
+    ).encode()

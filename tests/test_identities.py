@@ -20,7 +20,11 @@ def test_verify_and_list_identities(client: SESClient) -> None:
     client.verify_email_address(EmailAddress="a@example.com")
     token = client.verify_domain_identity(Domain="example.org")["VerificationToken"]
     assert len(token) == 44
-    assert client.list_identities()["Identities"] == ["a@example.com", "b@example.com", "example.org"]
+    assert client.list_identities()["Identities"] == [
+        "a@example.com",
+        "b@example.com",
+        "example.org",
+    ]
     emails = client.list_identities(IdentityType="EmailAddress")["Identities"]
     assert emails == ["a@example.com", "b@example.com"]
     assert client.list_identities(IdentityType="Domain")["Identities"] == ["example.org"]
@@ -106,10 +110,19 @@ def test_verification_attributes_rejects_more_than_100(client: SESClient) -> Non
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda c: c.verify_email_identity(EmailAddress="no-at-sign"), "Invalid email address <no-at-sign>."),
+        (
+            lambda c: c.verify_email_identity(EmailAddress="no-at-sign"),
+            "Invalid email address <no-at-sign>.",
+        ),
         (lambda c: c.verify_email_identity(EmailAddress="a@b"), "Invalid email address <a@b>."),
-        (lambda c: c.verify_email_address(EmailAddress="a b@x.com"), "Invalid email address <a b@x.com>."),
-        (lambda c: c.verify_domain_identity(Domain="bad_domain!.com"), "Invalid domain name <bad_domain!.com>."),
+        (
+            lambda c: c.verify_email_address(EmailAddress="a b@x.com"),
+            "Invalid email address <a b@x.com>.",
+        ),
+        (
+            lambda c: c.verify_domain_identity(Domain="bad_domain!.com"),
+            "Invalid domain name <bad_domain!.com>.",
+        ),
         (lambda c: c.verify_domain_identity(Domain=""), "Invalid domain name <>."),
     ],
 )
@@ -159,12 +172,14 @@ def test_verify_helper_needs_identities(ses: SESMock) -> None:
 
 
 def test_verify_helper_checks_identities(ses: SESMock) -> None:
-    with pytest.raises(ValueError, match="^Invalid email address <@x.com>.$"):
+    with pytest.raises(ValueError, match=r"^Invalid email address <@x\.com>\.$"):
         ses.verify("@x.com")
 
 
 def test_verified_identities_setting_is_checked_up_front() -> None:
     from pytest_ses import mock_ses
 
-    with pytest.raises(ValueError, match="verified_identities: Invalid domain name <not a domain>"):
+    with pytest.raises(
+        ValueError, match=r"verified_identities: Invalid domain name <not a domain>"
+    ):
         mock_ses(verified_identities=["not a domain"]).__enter__()

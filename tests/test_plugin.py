@@ -119,14 +119,15 @@ def test_misspelt_marker_setting_names_the_valid_ones(pytester: pytest.Pytester)
 @pytest.mark.parametrize(
     ("marker", "message"),
     [
-        ("verified_identities='a@example.com'", "*got the string 'a@example.com'; write * for a single identity"),
+        (
+            "verified_identities='a@example.com'",
+            "*got the string 'a@example.com'; write * for a single identity",
+        ),
         ("max_send_rate='fast'", "*max_send_rate: expected a number, got 'fast'*"),
         ("'eu-west-1'", "*takes keyword settings only*"),
     ],
 )
-def test_bad_marker_values_are_errors(
-    pytester: pytest.Pytester, marker: str, message: str
-) -> None:
+def test_bad_marker_values_are_errors(pytester: pytest.Pytester, marker: str, message: str) -> None:
     pytester.makepyfile(
         f"""
         import pytest
@@ -145,7 +146,10 @@ def test_bad_marker_values_are_errors(
     ("ini", "message"),
     [
         ("ses_sandbox = maybe", "*pytest-ses: ses_sandbox: expected true or false, got 'maybe'*"),
-        ("ses_max_24_hour_send = lots", "*pytest-ses: ses_max_24_hour_send: expected a number, got 'lots'*"),
+        (
+            "ses_max_24_hour_send = lots",
+            "*pytest-ses: ses_max_24_hour_send: expected a number, got 'lots'*",
+        ),
         ("ses_region = not a region", "*pytest-ses: ini option region: expected a region name*"),
     ],
 )

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_ses._fake import registry
 from pytest_ses._fake.clock import Clock
-from pytest_ses._fake.errors import NotEmulatedError
-from pytest_ses._fake.quota import SendLog
+from pytest_ses._fake.errors import NotEmulatedError, SESError
+from pytest_ses._fake.quota import SendLog, TokenBucket
 from pytest_ses._settings import WILDCARD, Settings
 
+if TYPE_CHECKING:
+    from pytest_ses._fake.configsets import ConfigurationSet
+    from pytest_ses._fake.message import SentMessage
+    from pytest_ses._fake.sending import Rejection
+
 ACCOUNT_ID = "123456789012"
+# The operations SES leaves out of its one-request-per-second API throttle.
+SEND_OPERATIONS = frozenset(
+    ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail")
+)
+API_RATE = 1.0  # non-send requests per second, per region
 
 
 @dataclasses.dataclass
@@ -26,11 +36,16 @@ class Identity:
 
 @dataclasses.dataclass
 class Region:
-    """Everything SES keeps per region: identities, quotas and counters."""
+    """Everything SES keeps per region: identities, configuration sets, quotas and counters."""
 
     name: str
     identities: dict[str, Identity] = dataclasses.field(default_factory=dict)
+    configuration_sets: dict[str, ConfigurationSet] = dataclasses.field(default_factory=dict)
     sends: SendLog = dataclasses.field(default_factory=SendLog)
+    api_throttle: TokenBucket = dataclasses.field(
+        default_factory=lambda: TokenBucket(API_RATE, API_RATE)
+    )
+    send_rate: TokenBucket | None = None  # made on the first send, from the settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +72,8 @@ class Account:
         self.regions: dict[str, Region] = {}
         self.not_emulated: list[str] = []
         self.calls: list[Call] = []
+        self.outbox: list[SentMessage] = []
+        self.rejected: list[Rejection] = []
         self.lock = threading.RLock()
 
     def region(self, name: str) -> Region:
@@ -76,7 +93,7 @@ class Account:
     ) -> dict[str, Any]:
         """Run one SES operation; returns its result or raises ``SESError``."""
         # Importing the families registers their handlers.
-        from pytest_ses._fake import identities  # noqa: F401
+        from pytest_ses._fake import configsets, identities, sending  # noqa: F401
 
         with self.lock:
             self.calls.append(Call(operation, region, params, attempt))
@@ -84,4 +101,14 @@ class Account:
             if handler is None:
                 self.not_emulated.append(operation)
                 raise NotEmulatedError(operation)
-            return handler(self, self.region(region), params)
+            state = self.region(region)
+            self._throttle(state, operation)
+            return handler(self, state, params)
+
+    def _throttle(self, state: Region, operation: str) -> None:
+        # One place for SES's per-region limit on every non-send operation, so
+        # no handler can forget it. Off unless the throttle_api setting is on.
+        if not self.settings.throttle_api or operation in SEND_OPERATIONS:
+            return
+        if not state.api_throttle.take(1, self.clock.time()):
+            raise SESError("Throttling", "Rate exceeded")

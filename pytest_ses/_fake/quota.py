@@ -1,4 +1,4 @@
-"""Sending counters on the virtual clock: the 24-hour window and statistics buckets."""
+"""Counters and limits on the virtual clock: the 24-hour window, statistics, token buckets."""
 
 from __future__ import annotations
 
@@ -16,6 +16,19 @@ class SendLog:
     entries: list[tuple[float, int]] = dataclasses.field(default_factory=list)
     # bucket start -> [DeliveryAttempts, Bounces, Complaints, Rejects]
     stats: dict[float, list[int]] = dataclasses.field(default_factory=dict)
+
+    def record(self, now: float, counted: int, attempts: int) -> None:
+        """A send at ``now``: ``counted`` recipients against the quota, ``attempts`` deliveries."""
+        self.entries.append((now, counted))
+        self.bucket(now)[0] += attempts
+
+    def bucket(self, now: float) -> list[int]:
+        """The statistics counters of the 15-minute interval holding ``now``."""
+        start = now - now % BUCKET
+        counters = self.stats.get(start)
+        if counters is None:
+            counters = self.stats[start] = [0, 0, 0, 0]
+        return counters
 
     def sent_last_24_hours(self, now: float) -> int:
         return sum(count for at, count in self.entries if now - DAY < at <= now)
@@ -37,3 +50,33 @@ class SendLog:
                     }
                 )
         return points
+
+
+@dataclasses.dataclass
+class TokenBucket:
+    """A rate limit on the virtual clock: ``rate`` tokens a second, holding at most ``capacity``.
+
+    The bucket starts full. A request bigger than ``capacity`` still passes
+    when the bucket is full and leaves it in debt, which is how SES lets a
+    5-recipient send through at 1/s and then refuses sends for 5 seconds.
+    """
+
+    rate: float
+    capacity: float
+    tokens: float = dataclasses.field(init=False)
+    updated: float | None = dataclasses.field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.capacity
+
+    def take(self, amount: float, now: float) -> bool:
+        """Take ``amount`` tokens at time ``now``; ``False`` (and nothing taken) if too few."""
+        if self.updated is not None and now > self.updated:
+            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        if self.updated is None or now > self.updated:
+            self.updated = now
+        # The tolerance absorbs float error from retry back-offs summed on the clock.
+        if self.tokens + 1e-9 < min(amount, self.capacity):
+            return False
+        self.tokens -= amount
+        return True

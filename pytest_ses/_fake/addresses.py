@@ -1,0 +1,115 @@
+"""Email addresses as SES reads them: 7-bit ASCII, RFC 2047 display names, Punycode domains.
+
+The error texts are the JavaMail ``InternetAddress`` wordings SES returns
+(no trailing period), which applications sometimes match on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import email.header
+import email.utils
+import re
+
+from pytest_ses._fake.errors import invalid_parameter
+
+SIMULATOR_DOMAIN = "simulator.amazonses.com"
+SIMULATOR_MAILBOXES = frozenset(("success", "bounce", "ooto", "complaint", "suppressionlist"))
+
+# atext of RFC 5322 plus the dot that separates atoms in an unquoted local part.
+_LOCAL_ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
+_DOMAIN_TEXT = re.compile(r"^[A-Za-z0-9.-]+$")
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
+
+
+@dataclasses.dataclass(frozen=True)
+class Address:
+    """One parsed mailbox: what was written, the display name (decoded) and the addr-spec."""
+
+    original: str
+    name: str
+    address: str
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].lower()
+
+    @property
+    def is_simulator(self) -> bool:
+        """A mailbox-simulator address (``bounce+label@simulator.amazonses.com`` too)."""
+        local, _, domain = self.address.rpartition("@")
+        return (
+            domain.lower() == SIMULATOR_DOMAIN
+            and local.split("+")[0].lower() in SIMULATOR_MAILBOXES
+        )
+
+
+def parse(text: str) -> Address:
+    """Parse one address as SES does, or raise ``InvalidParameterValue`` with SES's wording."""
+    stripped = text.strip()
+    name = ""
+    spec = stripped
+    if stripped.endswith(">") and "<" in stripped:
+        raw_name, _, rest = stripped.rpartition("<")
+        spec = rest[:-1].strip()
+        name = _display_name(raw_name.strip())
+    _check_spec(spec)
+    return Address(text, name, spec)
+
+
+def _display_name(raw: str) -> str:
+    if not raw.isascii():
+        raise invalid_parameter(
+            "Display names must be 7-bit ASCII; write non-ASCII names as RFC 2047 "
+            "encoded-words (=?UTF-8?B?...?=)"
+        )
+    if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+        raw = raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    if _ENCODED_WORD.search(raw):
+        try:
+            return str(email.header.make_header(email.header.decode_header(raw)))
+        except (LookupError, ValueError, UnicodeDecodeError):
+            raise invalid_parameter("Illegal encoded-word in display name") from None
+    return raw
+
+
+def _check_spec(spec: str) -> None:
+    if "@" not in spec:
+        raise invalid_parameter("Missing final '@domain'")
+    local, _, domain = spec.rpartition("@")
+    if not local:
+        raise invalid_parameter("Missing local name")
+    if not domain:
+        raise invalid_parameter("Missing domain")
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in domain):
+        raise invalid_parameter("Domain contains control or whitespace")
+    if not _valid_domain(domain):
+        raise invalid_parameter("Domain contains illegal character")
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in local):
+        raise invalid_parameter("Local address contains control or whitespace")
+    if not _valid_local(local):
+        raise invalid_parameter("Local address contains illegal character")
+
+
+def _valid_domain(domain: str) -> bool:
+    if domain.startswith("[") and domain.endswith("]"):  # an address literal
+        return domain[1:-1].replace(".", "").replace(":", "").isalnum() and domain.isascii()
+    return bool(_DOMAIN_TEXT.match(domain)) and ".." not in domain and not domain.startswith(".")
+
+
+def _valid_local(local: str) -> bool:
+    if local.startswith('"') and local.endswith('"') and len(local) >= 2:
+        return local.isascii()
+    return local.isascii() and bool(_LOCAL_ATEXT.match(local))
+
+
+def parse_header_list(value: str) -> list[Address]:
+    """All mailboxes of an address-list header, group lists included (``Team: a@x, b@y;``)."""
+    found = []
+    for name, spec in email.utils.getaddresses([value]):
+        if not spec:
+            continue  # an empty group, e.g. ``undisclosed-recipients:;``
+        _check_spec(spec)
+        display = _display_name(name) if name else ""
+        found.append(Address(email.utils.formataddr((name, spec)) if name else spec, display, spec))
+    return found

@@ -1,0 +1,212 @@
+"""What the outbox holds: accepted messages, read lazily from the MIME SES would deliver."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import email
+import email.header
+import email.policy
+from collections.abc import Iterator, Sequence
+from email.message import EmailMessage
+from functools import cached_property
+from typing import overload
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    """One attached (or inline) file of a sent message."""
+
+    filename: str | None
+    content_type: str
+    content: bytes
+    inline: bool = False
+    content_id: str | None = None
+
+
+class Headers(Sequence[tuple[str, str]]):
+    """A message's header fields in their original order; lookups ignore case.
+
+    ``headers["subject"]`` is the first value (``KeyError`` if absent),
+    ``headers.get_all("received")`` every value, and iterating yields
+    ``(name, value)`` pairs.
+    """
+
+    def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
+        self._pairs = tuple(pairs)
+
+    @overload
+    def __getitem__(self, key: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, key: slice) -> Sequence[tuple[str, str]]: ...
+    @overload
+    def __getitem__(self, key: str) -> str: ...
+    def __getitem__(
+        self, key: int | slice | str
+    ) -> tuple[str, str] | Sequence[tuple[str, str]] | str:
+        if isinstance(key, str):
+            values = self.get_all(key)
+            if not values:
+                raise KeyError(key)
+            return values[0]
+        return self._pairs[key]
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._pairs)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            return bool(self.get_all(key))
+        return key in self._pairs
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        values = self.get_all(name)
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str]:
+        wanted = name.lower()
+        return [value for key, value in self._pairs if key.lower() == wanted]
+
+    def __repr__(self) -> str:
+        return f"Headers({list(self._pairs)!r})"
+
+
+class SentMessage:
+    """A message SES accepted, as the recipients' servers would receive it.
+
+    Tests get these from ``ses.outbox``. Envelope facts (sender, recipients,
+    tags, configuration set) are stored as sent; the content (``subject``,
+    ``text``, ``html``, ``attachments``) is parsed from ``raw`` only when first
+    read, so sending stays cheap.
+    """
+
+    def __init__(
+        self,
+        *,
+        message_id: str,
+        operation: str,
+        region: str,
+        source: str,
+        destinations: Sequence[str],
+        to: Sequence[str],
+        cc: Sequence[str],
+        bcc: Sequence[str],
+        reply_to: Sequence[str],
+        tags: dict[str, str],
+        configuration_set: str | None,
+        raw: bytes,
+        timestamp: dt.datetime,
+        return_path: str | None = None,
+        source_arn: str | None = None,
+        from_arn: str | None = None,
+        return_path_arn: str | None = None,
+        known: dict[str, object] | None = None,
+    ) -> None:
+        self.message_id = message_id
+        self.operation = operation
+        self.region = region
+        self.source = source
+        self.destinations = list(destinations)
+        self.to = list(to)
+        self.cc = list(cc)
+        self.bcc = list(bcc)
+        self.reply_to = list(reply_to)
+        self.tags = dict(tags)
+        self.configuration_set = configuration_set
+        self.raw = raw
+        self.timestamp = timestamp
+        self.return_path = return_path
+        self.source_arn = source_arn
+        self.from_arn = from_arn
+        self.return_path_arn = return_path_arn
+        # SendEmail knows its subject and bodies already: no parsing needed.
+        for name, value in (known or {}).items():
+            self.__dict__[name] = value
+
+    @cached_property
+    def _parsed(self) -> EmailMessage:
+        message = email.message_from_bytes(self.raw, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        return message
+
+    @cached_property
+    def headers(self) -> Headers:
+        """Header fields of the delivered message (original order, case-insensitive lookup)."""
+        from pytest_ses._fake.mime import split_headers
+
+        return Headers(split_headers(self.raw)[0])
+
+    @cached_property
+    def subject(self) -> str | None:
+        """The decoded Subject, or None when the message has none."""
+        value = self.headers.get("subject")
+        if value is None:
+            return None
+        try:
+            return str(email.header.make_header(email.header.decode_header(value)))
+        except (LookupError, ValueError, UnicodeDecodeError):
+            return value
+
+    @cached_property
+    def text(self) -> str | None:
+        """The plain-text body, decoded; None when absent."""
+        return _body(self._parsed, "plain")
+
+    @cached_property
+    def html(self) -> str | None:
+        """The HTML body, decoded; None when absent."""
+        return _body(self._parsed, "html")
+
+    @cached_property
+    def attachments(self) -> list[Attachment]:
+        """Attached files, inline images included (``inline=True``)."""
+        found = []
+        for part in self._parsed.walk():
+            if part.is_multipart():
+                continue
+            disposition = part.get_content_disposition()
+            filename = part.get_filename()
+            if disposition is None and filename is None:
+                continue
+            if (
+                disposition == "inline"
+                and filename is None
+                and part.get_content_maintype() == "text"
+            ):
+                continue  # an inline body part, not a file
+            payload = part.get_payload(decode=True)
+            content_id = part.get("Content-ID")
+            found.append(
+                Attachment(
+                    filename=filename,
+                    content_type=part.get_content_type(),
+                    content=payload if isinstance(payload, bytes) else b"",
+                    inline=disposition == "inline",
+                    content_id=content_id.strip("<>") if content_id else None,
+                )
+            )
+        return found
+
+    def __repr__(self) -> str:
+        return (
+            f"<SentMessage {self.message_id} {self.operation} from {self.source!r} "
+            f"to {self.destinations!r}>"
+        )
+
+
+def _body(message: EmailMessage, subtype: str) -> str | None:
+    try:
+        part = message.get_body(preferencelist=(subtype,))
+    except (KeyError, LookupError):
+        return None
+    if part is None or part.get_content_subtype() != subtype:
+        return None
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeDecodeError, ValueError):
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else None
+    return content if isinstance(content, str) else None

@@ -1,0 +1,124 @@
+"""MIME in both directions: the message SES builds for SendEmail, and raw-message surgery.
+
+Building is done with plain string templates rather than the ``email``
+package: it is on every SendEmail call, and the package is several times
+slower for the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import email.utils
+import itertools
+import re
+
+from pytest_ses._fake.errors import invalid_parameter
+
+CRLF = "\r\n"
+_boundaries = itertools.count(1)
+_HEADER_NAME = re.compile(rb"^[\x21-\x39\x3b-\x7e]+$")
+
+
+def rfc2822_date(epoch: float) -> str:
+    return email.utils.formatdate(epoch, usegmt=True)
+
+
+def encode_header_text(text: str, charset: str) -> str:
+    """A header value as SES writes it: as is when ASCII, else an RFC 2047 B encoded-word."""
+    if text.isascii() and "\n" not in text and "\r" not in text:
+        return text
+    data = text.encode(charset, errors="replace")
+    return f"=?{charset}?B?{base64.b64encode(data).decode('ascii')}?="
+
+
+def check_charset(charset: str | None) -> str:
+    name = charset or "UTF-8"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise invalid_parameter(f"Unsupported charset: {name}") from None
+    return name
+
+
+def _text_part(content: str, charset: str, subtype: str) -> str:
+    data = content.encode(charset, errors="replace")
+    if data.isascii() and all(len(line) <= 998 for line in data.split(b"\n")):
+        encoding, body = "7bit", data.decode("ascii").replace("\r\n", "\n").replace("\n", CRLF)
+    else:
+        encoding = "quoted-printable"
+        body = binascii.b2a_qp(data, istext=True).decode("ascii").replace("\n", CRLF)
+    return (
+        f"Content-Type: text/{subtype}; charset={charset}{CRLF}"
+        f"Content-Transfer-Encoding: {encoding}{CRLF}{CRLF}{body}"
+    )
+
+
+def build(
+    headers: list[tuple[str, str]],
+    text: tuple[str, str] | None,
+    html: tuple[str, str] | None,
+) -> bytes:
+    """The MIME message for SendEmail: ``headers`` then the text and/or HTML parts.
+
+    ``text`` and ``html`` are (content, charset) pairs.
+    """
+    head = "".join(f"{name}: {value}{CRLF}" for name, value in headers)
+    head += f"MIME-Version: 1.0{CRLF}"
+    parts = [
+        _text_part(*body, subtype) for body, subtype in ((text, "plain"), (html, "html")) if body
+    ]
+    if not parts:
+        parts = [_text_part("", "UTF-8", "plain")]
+    if len(parts) == 1:
+        return (head + parts[0]).encode("ascii")
+    boundary = f"----=_Part_{next(_boundaries)}_pytest_ses"
+    body = "".join(f"--{boundary}{CRLF}{part}{CRLF}" for part in parts)
+    return (
+        f'{head}Content-Type: multipart/alternative; boundary="{boundary}"{CRLF}{CRLF}'
+        f"{body}--{boundary}--{CRLF}"
+    ).encode("ascii")
+
+
+def split_headers(raw: bytes) -> tuple[list[tuple[str, str]], bytes, bytes]:
+    """(unfolded headers, the line ending used, the body) of a raw message.
+
+    Raises ``InvalidParameterValue`` for the header faults SES names.
+    Header values keep non-ASCII bytes as surrogate escapes, so nothing here
+    fails on bytes that are not UTF-8.
+    """
+    newline = b"\r\n" if b"\r\n" in raw[:4096] or not raw else b"\n"
+    end = raw.find(newline * 2)
+    if raw.startswith(newline):
+        head, body = b"", raw[len(newline) :]
+    elif end == -1:
+        head, body = raw, b""
+    else:
+        head, body = raw[:end], raw[end + 2 * len(newline) :]
+    headers: list[tuple[str, str]] = []
+    for line in head.split(newline) if head else []:
+        if line[:1] in (b" ", b"\t") and headers:
+            name, value = headers[-1]
+            headers[-1] = (name, value + " " + _text(line.strip()))
+            continue
+        name, colon, value = line.partition(b":")
+        if not colon:
+            raise invalid_parameter("Illegal content.")
+        if not name.strip():
+            raise invalid_parameter("Empty header names are illegal.")
+        if not _HEADER_NAME.match(name.rstrip()):
+            raise invalid_parameter("Illegal content.")
+        headers.append((_text(name.rstrip()), _text(value.strip())))
+    return headers, newline, body
+
+
+def _text(data: bytes) -> str:
+    return data.decode("ascii", errors="surrogateescape")
+
+
+def join_headers(headers: list[tuple[str, str]], newline: bytes, body: bytes) -> bytes:
+    """The inverse of :func:`split_headers` (long values are not re-folded)."""
+    nl = newline.decode("ascii")
+    head = "".join(f"{name}: {value}{nl}" for name, value in headers)
+    return head.encode("ascii", errors="surrogateescape") + newline + body

@@ -1,0 +1,323 @@
+"""SendEmail and SendRawEmail: SES's checks, in SES's order, then the outbox.
+
+Order of checks (tags before identities is documented SES behaviour; the rest
+follows it): addresses, recipients, size, tags, configuration set, verified
+identities, daily quota, sending rate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pytest_ses._fake import addresses, mime
+from pytest_ses._fake.addresses import Address
+from pytest_ses._fake.configsets import get_set
+from pytest_ses._fake.errors import SESError, invalid_parameter
+from pytest_ses._fake.identities import is_verified
+from pytest_ses._fake.message import SentMessage
+from pytest_ses._fake.quota import TokenBucket
+from pytest_ses._fake.registry import Params, Result, operation
+from pytest_ses._fake.tags import check_tags, parse_tag_header
+
+if TYPE_CHECKING:
+    from pytest_ses._fake.account import Account, Region
+
+MAX_RECIPIENTS = 50
+MAX_MESSAGE_BYTES = 10_485_760
+# Message ids start with a region code; these three are seen in real ids.
+_ID_PREFIX = {"us-east-1": "0100", "us-west-2": "0101", "eu-west-1": "0102"}
+_SES_HEADERS = (
+    "X-SES-CONFIGURATION-SET",
+    "X-SES-MESSAGE-TAGS",
+    "X-SES-SOURCE-ARN",
+    "X-SES-FROM-ARN",
+    "X-SES-RETURN-PATH-ARN",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rejection:
+    """A send that SES refused: the request and the error it got."""
+
+    operation: str
+    region: str
+    params: dict[str, Any]
+    code: str
+    message: str
+    timestamp: dt.datetime
+
+
+@dataclasses.dataclass
+class _Envelope:
+    """A send, checked up to the point where it becomes a message."""
+
+    source: Address
+    senders: list[Address]  # Source, From and Return-Path: the identities to verify
+    recipients: list[Address]
+    tags: dict[str, str]
+    configuration_set: str | None
+
+
+def message_id(region: str, epoch: float) -> str:
+    """SES's shape: region code, 12 hex digits of epoch ms, a UUID, ``-000000``."""
+    millis = round(epoch * 1000)
+    return f"{_ID_PREFIX.get(region, '0100')}{millis:012x}-{uuid.uuid4()}-000000"
+
+
+def _recorded(name: str) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """Register a send handler whose refusals are kept in ``account.rejected``."""
+
+    def wrap(handler: Callable[..., Result]) -> Callable[..., Result]:
+        def run(account: Account, region: Region, params: Params) -> Result:
+            try:
+                return handler(account, region, params)
+            except SESError as exc:
+                account.rejected.append(
+                    Rejection(name, region.name, params, exc.code, exc.message, account.clock.now())
+                )
+                raise
+
+        operation(name)(run)
+        return handler
+
+    return wrap
+
+
+@_recorded("SendEmail")
+def send_email(account: Account, region: Region, params: Params) -> Result:
+    source = addresses.parse(params["Source"])
+    destination = params["Destination"]
+    to = [addresses.parse(a) for a in destination.get("ToAddresses", [])]
+    cc = [addresses.parse(a) for a in destination.get("CcAddresses", [])]
+    bcc = [addresses.parse(a) for a in destination.get("BccAddresses", [])]
+    reply_to = [addresses.parse(a) for a in params.get("ReplyToAddresses", [])]
+    return_path = addresses.parse(params["ReturnPath"]) if params.get("ReturnPath") else None
+    recipients = to + cc + bcc
+    if not recipients:
+        raise invalid_parameter("Missing required header 'To'.")
+    _check_count(recipients)
+
+    message = params["Message"]
+    subject = message.get("Subject", {})  # an empty structure does not reach the wire
+    subject_charset = mime.check_charset(subject.get("Charset"))
+    body = message.get("Body", {})
+    text = _content(body.get("Text"))
+    html = _content(body.get("Html"))
+    now = account.clock.time()
+    new_id = message_id(region.name, now)
+    headers = [("From", source.original)]
+    if reply_to:
+        headers.append(("Reply-To", ", ".join(a.original for a in reply_to)))
+    if to:
+        headers.append(("To", ", ".join(a.original for a in to)))
+    if cc:
+        headers.append(("Cc", ", ".join(a.original for a in cc)))
+    headers += [
+        ("Subject", mime.encode_header_text(subject.get("Data", ""), subject_charset)),
+        ("Message-ID", f"<{new_id}@email.amazonses.com>"),
+        ("Date", mime.rfc2822_date(now)),
+    ]
+    raw = mime.build(headers, text, html)
+    _check_size(len(raw))
+
+    envelope = _Envelope(
+        source=source,
+        senders=[source] + ([return_path] if return_path else []),
+        recipients=recipients,
+        tags=check_tags(params.get("Tags", [])),
+        configuration_set=params.get("ConfigurationSetName"),
+    )
+    _admit(account, region, envelope)
+    sent = SentMessage(
+        message_id=new_id,
+        operation="SendEmail",
+        region=region.name,
+        source=source.original,
+        destinations=[a.original for a in recipients],
+        to=[a.original for a in to],
+        cc=[a.original for a in cc],
+        bcc=[a.original for a in bcc],
+        reply_to=[a.original for a in reply_to],
+        tags=envelope.tags,
+        configuration_set=envelope.configuration_set,
+        raw=raw,
+        timestamp=account.clock.now(),
+        return_path=return_path.original if return_path else None,
+        source_arn=params.get("SourceArn"),
+        return_path_arn=params.get("ReturnPathArn"),
+        known={
+            "subject": subject.get("Data", ""),
+            "text": text[0] if text else None,
+            "html": html[0] if html else None,
+        },
+    )
+    return _record(account, region, sent, envelope)
+
+
+@_recorded("SendRawEmail")
+def send_raw_email(account: Account, region: Region, params: Params) -> Result:
+    data: bytes = params.get("RawMessage", {}).get("Data", b"")
+    _check_size(len(data))
+    headers, newline, body = mime.split_headers(data)
+    found = {name.upper(): value for name, value in reversed(headers)}
+    ses_headers = {name: found.get(name) for name in _SES_HEADERS}
+
+    from_header = [a for value in _all(headers, "From") for a in addresses.parse_header_list(value)]
+    if params.get("Source"):
+        source = addresses.parse(params["Source"])
+    elif from_header:
+        source = from_header[0]
+    else:
+        raise invalid_parameter("Missing required header 'From'.")
+    return_path = [
+        a for value in _all(headers, "Return-Path") for a in addresses.parse_header_list(value)
+    ]
+    to = _header_addresses(headers, "To")
+    cc = _header_addresses(headers, "Cc")
+    bcc = _header_addresses(headers, "Bcc")
+    if params.get("Destinations"):
+        recipients = [addresses.parse(a) for a in params["Destinations"]]
+    else:
+        recipients = to + cc + bcc
+        if not recipients:
+            has_to = any(name.lower() == "to" for name, _ in headers)
+            raise invalid_parameter(
+                "Empty required header 'To'." if has_to else "Missing required header 'To'."
+            )
+    _check_count(recipients)
+
+    if "Tags" in params:
+        tags = check_tags(params["Tags"])  # API tags win; header tags are not merged
+    else:
+        tags = check_tags(parse_tag_header(ses_headers["X-SES-MESSAGE-TAGS"] or ""))
+    envelope = _Envelope(
+        source=source,
+        senders=_unique([source, *from_header, *return_path]),
+        recipients=recipients,
+        tags=tags,
+        configuration_set=params.get("ConfigurationSetName")
+        or (ses_headers["X-SES-CONFIGURATION-SET"] or "").strip()
+        or None,
+    )
+    _admit(account, region, envelope)
+
+    now = account.clock.time()
+    new_id = message_id(region.name, now)
+    delivered = _rewrite_headers(headers, new_id, mime.rfc2822_date(now))
+    sent = SentMessage(
+        message_id=new_id,
+        operation="SendRawEmail",
+        region=region.name,
+        source=source.original,
+        destinations=[a.original for a in recipients],
+        to=[a.original for a in to],
+        cc=[a.original for a in cc],
+        bcc=[a.original for a in bcc],
+        reply_to=[a.original for a in _header_addresses(headers, "Reply-To")],
+        tags=tags,
+        configuration_set=envelope.configuration_set,
+        raw=mime.join_headers(delivered, newline, body),
+        timestamp=account.clock.now(),
+        return_path=return_path[0].original if return_path else None,
+        source_arn=params.get("SourceArn") or ses_headers["X-SES-SOURCE-ARN"],
+        from_arn=params.get("FromArn") or ses_headers["X-SES-FROM-ARN"],
+        return_path_arn=params.get("ReturnPathArn") or ses_headers["X-SES-RETURN-PATH-ARN"],
+    )
+    return _record(account, region, sent, envelope)
+
+
+def _content(part: dict[str, str] | None) -> tuple[str, str] | None:
+    if part is None:
+        return None
+    return part.get("Data", ""), mime.check_charset(part.get("Charset"))
+
+
+def _all(headers: Sequence[tuple[str, str]], name: str) -> list[str]:
+    wanted = name.lower()
+    return [value for key, value in headers if key.lower() == wanted]
+
+
+def _header_addresses(headers: Sequence[tuple[str, str]], name: str) -> list[Address]:
+    return [a for value in _all(headers, name) for a in addresses.parse_header_list(value)]
+
+
+def _unique(found: list[Address]) -> list[Address]:
+    seen: dict[str, Address] = {}
+    for address in found:
+        seen.setdefault(address.address.lower(), address)
+    return list(seen.values())
+
+
+def _rewrite_headers(
+    headers: list[tuple[str, str]], new_id: str, date: str
+) -> list[tuple[str, str]]:
+    """Strip the X-SES-* control headers; SES's own Message-ID and Date replace the sender's."""
+    replaced = {"message-id": f"<{new_id}@email.amazonses.com>", "date": date}
+    stripped = {name.lower() for name in _SES_HEADERS}
+    out = []
+    for name, value in headers:
+        key = name.lower()
+        if key in stripped:
+            continue
+        if key in replaced:
+            out.append((name, replaced.pop(key)))
+            continue
+        out.append((name, value))
+    out += [
+        ("Message-ID" if key == "message-id" else "Date", value) for key, value in replaced.items()
+    ]
+    return out
+
+
+def _check_count(recipients: list[Address]) -> None:
+    if len(recipients) > MAX_RECIPIENTS:
+        raise invalid_parameter(f"Recipient count exceeds {MAX_RECIPIENTS}.")
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_MESSAGE_BYTES:
+        raise invalid_parameter(
+            f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{size}'."
+        )
+
+
+def _admit(account: Account, region: Region, envelope: _Envelope) -> None:
+    """The checks that depend on account state, after the message itself passed."""
+    if envelope.configuration_set is not None:
+        get_set(region, envelope.configuration_set)
+    failed = [a for a in envelope.senders if not is_verified(account, region, a.address)]
+    if account.settings.sandbox:
+        failed += [
+            a
+            for a in envelope.recipients
+            if not a.is_simulator and not is_verified(account, region, a.address)
+        ]
+    if failed:
+        names = ", ".join(dict.fromkeys(a.original for a in failed))
+        raise SESError(
+            "MessageRejected",
+            "Email address is not verified. The following identities failed the check in "
+            f"region {region.name.upper()}: {names}",
+        )
+    now = account.clock.time()
+    day, rate = account.settings.quota
+    counted = sum(1 for a in envelope.recipients if not a.is_simulator)
+    if day != -1 and region.sends.sent_last_24_hours(now) + counted > day:
+        raise SESError("Throttling", "Daily message quota exceeded.")
+    if rate != -1:
+        if region.send_rate is None or region.send_rate.rate != rate:
+            region.send_rate = TokenBucket(rate, max(rate, 1.0))
+        if not region.send_rate.take(len(envelope.recipients), now):
+            raise SESError("Throttling", "Maximum sending rate exceeded.")
+
+
+def _record(account: Account, region: Region, sent: SentMessage, envelope: _Envelope) -> Result:
+    now = account.clock.time()
+    counted = sum(1 for a in envelope.recipients if not a.is_simulator)
+    region.sends.record(now, counted, len(envelope.recipients))
+    account.outbox.append(sent)
+    return {"MessageId": sent.message_id}
