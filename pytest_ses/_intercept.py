@@ -32,6 +32,7 @@ SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES
 REGION_HEADER = "X-Pytest-Ses-Region"
 MAX_BACKOFF = 20  # seconds: botocore standard mode's cap
 _ENV_WHILE_ACTIVE = {"AWS_EC2_METADATA_DISABLED": "true"}
+_ANSWERED = "_pytest_ses_response"  # set on a request once the fake answered it
 
 
 class Sleeper(Protocol):
@@ -81,7 +82,7 @@ def _patch_environ(region: str) -> dict[str, str | None]:
     # No credentials and no region must still work: never wait on the
     # instance-metadata endpoint, and let boto3.client("ses") find a region.
     wanted = dict(_ENV_WHILE_ACTIVE)
-    if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
+    if not os.environ.get("AWS_DEFAULT_REGION"):  # botocore reads AWS_REGION only on Lambda
         wanted["AWS_DEFAULT_REGION"] = region
     saved = {key: os.environ.get(key) for key in wanted}
     os.environ.update(wanted)
@@ -121,26 +122,35 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     fake = active()
     if fake is None:
         return None
+    answered: AWSResponse | None = getattr(request, _ANSWERED, None)
+    if answered is not None:  # the handler was reached twice for one request
+        return answered
     from botocore.awsrequest import AWSResponse
 
     from pytest_ses._wire import respond
 
-    headers = request.headers
+    headers: Any = request.headers  # botocore's HTTPHeaders: str or bytes values
     region = headers.get(REGION_HEADER) or _region_from_url(request.url) or fake.default_region
     if isinstance(region, bytes):
         region = region.decode("ascii")
-    body = request.body or b""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    elif not isinstance(body, bytes):
-        body = body.read()
-    status, payload = respond(fake.backend, region, body, _attempt(headers.get("amz-sdk-request")))
-    return AWSResponse(
-        request.url,
-        status,
-        {"Content-Type": "text/xml", "Content-Length": str(len(payload))},
-        _Body(payload),
+    status, payload = respond(
+        fake.backend, region, _body_bytes(request.body), _attempt(headers.get("amz-sdk-request"))
     )
+    response_headers: Any = {"Content-Type": "text/xml", "Content-Length": str(len(payload))}
+    response = AWSResponse(request.url, status, response_headers, _Body(payload))
+    setattr(request, _ANSWERED, response)
+    return response
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    data = body.read()
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
 def _needs_retry(**kwargs: Any) -> None:
@@ -244,23 +254,25 @@ def install() -> None:
         for entry in _HANDLERS:
             if entry not in builtin:
                 builtin.append(entry)
-        if not isinstance(botocore.endpoint.time, _TimeProxy):
-            botocore.endpoint.time = _TimeProxy()  # type: ignore[assignment]
+        namespace = vars(botocore.endpoint)
+        if not isinstance(namespace["time"], _TimeProxy):
+            namespace["time"] = _TimeProxy()
         _register_on_existing_default_session()
         _installed = True
 
 
 def _register_on_existing_default_session() -> None:
     # A boto3 default session made before install() would miss BUILTIN_HANDLERS.
-    # Its future clients can still be reached through its emitter.
+    # Its future clients can still be reached through its emitter. If the
+    # handlers reached it already, a second registration is harmless:
+    # _before_send answers each request once (see _ANSWERED).
     boto3 = sys.modules.get("boto3")
     session = getattr(boto3, "DEFAULT_SESSION", None)
     if session is None:
         return
     emitter = session._session.get_component("event_emitter")
     for event, handler in _HANDLERS:
-        emitter.unregister(event, handler)
-        emitter.register(event, handler)
+        emitter.register(event, handler, unique_id=f"pytest-ses:{event}")
 
 
 class _BotocoreWatcher(importlib.abc.MetaPathFinder):

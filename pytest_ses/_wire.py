@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape as _escape
 from pytest_ses._fake.errors import SESError
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel, ServiceModel, Shape
+    from botocore.model import OperationModel, ServiceModel
 
 SERVICE = "ses"
 
@@ -75,8 +75,8 @@ def respond(backend: Backend, region: str, body: bytes, attempt: int = 1) -> tup
     try:
         operation = model.operation_model(action)
     except Exception:  # botocore raises OperationNotFoundError
-        # An unknown action is an SES error; the fake itself still gets to say
-        # whether it knows the operation (so unemulated ones are recorded).
+        # An action SES does not have at all is an SES error. An SES operation
+        # the fake does not emulate reaches the fake, which records and refuses it.
         return _error_response(
             SESError("InvalidAction", f"The action {action} is not valid for this web service."),
             request_id,
@@ -107,7 +107,7 @@ def decode(fields: Mapping[str, str], operation: OperationModel) -> dict[str, An
     return value if isinstance(value, dict) else {}
 
 
-def _decode(fields: Mapping[str, str], prefixes: set[str], shape: Shape, prefix: str) -> Any:
+def _decode(fields: Mapping[str, str], prefixes: set[str], shape: Any, prefix: str) -> Any:
     kind = shape.type_name
     if kind == "structure":
         out: dict[str, Any] = {}
@@ -227,7 +227,7 @@ def encode_result(operation: OperationModel, result: Mapping[str, Any], request_
     return "".join(parts).encode("utf-8")
 
 
-def _encode_members(parts: list[str], shape: Shape, value: Mapping[str, Any]) -> None:
+def _encode_members(parts: list[str], shape: Any, value: Mapping[str, Any]) -> None:
     members = shape.members
     unknown = set(value) - set(members)
     if unknown:
@@ -237,7 +237,7 @@ def _encode_members(parts: list[str], shape: Shape, value: Mapping[str, Any]) ->
             _encode(parts, member, member.serialization.get("name", name), value[name])
 
 
-def _encode(parts: list[str], shape: Shape, tag: str, value: Any) -> None:
+def _encode(parts: list[str], shape: Any, tag: str, value: Any) -> None:
     kind = shape.type_name
     if kind == "list":
         item_tag = shape.member.serialization.get("name", "member")

@@ -42,9 +42,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "ses(region='us-east-1', verified_identities='*', sandbox=False, "
-        "max_24_hour_send=50000, max_send_rate=14, throttle_api=False): settings of the "
-        "fake SES behind the `ses` fixture; the closest marker wins over class and module "
-        "markers, which win over the ses_* ini options.",
+        "max_24_hour_send=None, max_send_rate=None, throttle_api=False): settings of the "
+        "fake SES behind the `ses` fixture (quota None means SES's default: 50000/day and "
+        "14/s, or 200/day and 1/s in the sandbox); the closest marker wins over class and "
+        "module markers, which win over the ses_* ini options.",
     )
     config.stash[_INI_SETTINGS] = _ini_settings(config)
 

@@ -183,3 +183,11 @@ def test_verified_identities_setting_is_checked_up_front() -> None:
         ValueError, match=r"verified_identities: Invalid domain name <not a domain>"
     ):
         mock_ses(verified_identities=["not a domain"]).__enter__()
+
+
+def test_delete_verified_email_address_never_deletes_a_domain(
+    client: SESClient, ses: SESMock
+) -> None:
+    ses.verify("example.org")
+    client.delete_verified_email_address(EmailAddress="example.org")
+    assert client.list_identities()["Identities"] == ["example.org"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import uuid
 from typing import Any
 
 import boto3
 import botocore.session
 import pytest
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import EndpointConnectionError
 
 from pytest_ses import NotEmulatedError, SESMock, mock_ses
@@ -45,9 +46,8 @@ class Recorder:
     def __init__(self) -> None:
         self.requests: list[AWSPreparedRequest] = []
 
-    def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
+    def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> None:
         self.requests.append(request)
-        return None
 
 
 def test_import_time_client_is_answered(ses: SESMock) -> None:
@@ -146,7 +146,7 @@ def test_without_a_fake_botocore_goes_to_the_network_as_usual() -> None:
     with pytest.raises(EndpointConnectionError):
         client.get_send_quota()
     (request,) = recorder.requests
-    assert request.headers["Authorization"].startswith(b"AWS4-HMAC-SHA256")
+    assert "AWS4-HMAC-SHA256" in str(request.headers["Authorization"])
     assert "X-Pytest-Ses-Region" not in request.headers
 
 
@@ -191,3 +191,43 @@ def test_nested_fakes_restore_the_outer_one() -> None:
         client.get_send_quota()
     assert len(inner.calls) == 1
     assert len(outer.calls) == 1
+
+
+def test_mock_ses_in_a_script_that_made_the_default_session_first(
+    pytester: pytest.Pytester,
+) -> None:
+    # Outside pytest the import watcher never ran: botocore came first.
+    script = pytester.makepyfile(
+        """
+        import boto3
+        from pytest_ses import mock_ses
+
+        early = boto3.client("ses", region_name="eu-west-1")  # default session exists now
+        with mock_ses() as ses:
+            later = boto3.client("ses", region_name="eu-west-1")
+            later.verify_email_identity(EmailAddress="a@example.com")
+            assert [c.operation for c in ses.calls] == ["VerifyEmailIdentity"], ses.calls
+        print("OK")
+        """
+    )
+    result = pytester.run(sys.executable, str(script))
+    assert result.ret == 0, result.stderr.str()
+    result.stdout.fnmatch_lines(["OK"])
+
+
+def test_the_handler_answers_each_request_once_even_if_registered_twice(ses: SESMock) -> None:
+    from pytest_ses._intercept import _HANDLERS
+
+    client = boto3.client("ses", region_name="us-east-1")
+    for event, handler in _HANDLERS:
+        client.meta.events.register(event, handler, unique_id=f"again:{event}")
+    client.verify_email_identity(EmailAddress="a@example.com")
+    assert len(ses.calls) == 1
+
+
+def test_aws_region_alone_still_gets_a_default_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-north-1")
+    with mock_ses(region="eu-south-1") as ses:
+        boto3.session.Session().client("ses").get_send_quota()
+    assert ses.calls[0].region == "eu-south-1"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
-from botocore.model import OperationModel, Shape
+from botocore.model import OperationModel
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
@@ -18,10 +18,11 @@ from pytest_ses._wire import decode, encode_error, encode_result, respond, servi
 MODEL = service_model()
 OPERATIONS = sorted(MODEL.operation_names)
 TRICKY = "a&b <c> \"d\" 'e' é ü 日本"
+NO_SHAPE: Any = None  # botocore parses error bodies without a shape
 STAMP = dt.datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=dt.timezone.utc)
 
 
-def sample(shape: Shape, depth: int = 0) -> Any:
+def sample(shape: Any, depth: int = 0) -> Any:
     """A value for ``shape`` that exercises every member, list and map."""
     kind = shape.type_name
     if kind == "structure":
@@ -70,7 +71,7 @@ def test_encode_result_parses_with_botocore(name: str) -> None:
     request_id = str(uuid.uuid4())
     body = encode_result(operation, result, request_id)
     parsed = create_parser("query").parse(
-        {"body": body, "headers": {}, "status_code": 200}, operation.output_shape
+        {"body": body, "headers": {}, "status_code": 200}, cast(Any, operation.output_shape)
     )
     metadata = parsed.pop("ResponseMetadata")
     assert metadata["RequestId"] == request_id
@@ -97,7 +98,9 @@ def test_error_envelope_parses_with_botocore() -> None:
         fields={"ConfigurationSetName": "a&b"},
     )
     body = encode_error(error, "req-1")
-    parsed = create_parser("query").parse({"body": body, "headers": {}, "status_code": 400}, None)
+    parsed = create_parser("query").parse(
+        {"body": body, "headers": {}, "status_code": 400}, NO_SHAPE
+    )
     assert parsed["Error"] == {
         "Type": "Sender",
         "Code": "ConfigurationSetDoesNotExist",
@@ -128,7 +131,7 @@ class _Echo:
 def test_hand_made_requests_get_ses_shaped_errors(body: bytes, code: str, status: int) -> None:
     got_status, payload = respond(_Echo(), "eu-west-1", body)
     parsed = create_parser("query").parse(
-        {"body": payload, "headers": {}, "status_code": got_status}, None
+        {"body": payload, "headers": {}, "status_code": got_status}, NO_SHAPE
     )
     assert got_status == status
     assert parsed["Error"]["Code"] == code

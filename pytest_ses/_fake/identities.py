@@ -125,7 +125,9 @@ def delete_identity(account: Account, region: Region, params: Params) -> Result:
 
 @operation("DeleteVerifiedEmailAddress")
 def delete_verified_email_address(account: Account, region: Region, params: Params) -> Result:
-    region.identities.pop(params["EmailAddress"], None)
+    identity = region.identities.get(params["EmailAddress"])
+    if identity is not None and identity.kind == "EmailAddress":  # never a domain
+        del region.identities[identity.name]
     return {}
 
 

@@ -7,10 +7,9 @@ import datetime as dt
 import email
 import email.header
 import email.policy
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from email.message import EmailMessage
 from functools import cached_property
-from typing import overload
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,32 +23,22 @@ class Attachment:
     content_id: str | None = None
 
 
-class Headers(Sequence[tuple[str, str]]):
+class Headers:
     """A message's header fields in their original order; lookups ignore case.
 
     ``headers["subject"]`` is the first value (``KeyError`` if absent),
-    ``headers.get_all("received")`` every value, and iterating yields
-    ``(name, value)`` pairs.
+    ``headers.get_all("received")`` every value, ``"bcc" in headers`` a
+    presence test, and iterating yields ``(name, value)`` pairs.
     """
 
-    def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self._pairs = tuple(pairs)
 
-    @overload
-    def __getitem__(self, key: int) -> tuple[str, str]: ...
-    @overload
-    def __getitem__(self, key: slice) -> Sequence[tuple[str, str]]: ...
-    @overload
-    def __getitem__(self, key: str) -> str: ...
-    def __getitem__(
-        self, key: int | slice | str
-    ) -> tuple[str, str] | Sequence[tuple[str, str]] | str:
-        if isinstance(key, str):
-            values = self.get_all(key)
-            if not values:
-                raise KeyError(key)
-            return values[0]
-        return self._pairs[key]
+    def __getitem__(self, name: str) -> str:
+        values = self.get_all(name)
+        if not values:
+            raise KeyError(name)
+        return values[0]
 
     def __len__(self) -> int:
         return len(self._pairs)
@@ -57,10 +46,8 @@ class Headers(Sequence[tuple[str, str]]):
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._pairs)
 
-    def __contains__(self, key: object) -> bool:
-        if isinstance(key, str):
-            return bool(self.get_all(key))
-        return key in self._pairs
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self.get_all(name))
 
     def get(self, name: str, default: str | None = None) -> str | None:
         values = self.get_all(name)

@@ -99,17 +99,17 @@ def split_headers(raw: bytes) -> tuple[list[tuple[str, str]], bytes, bytes]:
     headers: list[tuple[str, str]] = []
     for line in head.split(newline) if head else []:
         if line[:1] in (b" ", b"\t") and headers:
-            name, value = headers[-1]
-            headers[-1] = (name, value + " " + _text(line.strip()))
+            last_name, last_value = headers[-1]
+            headers[-1] = (last_name, last_value + " " + _text(line.strip()))
             continue
-        name, colon, value = line.partition(b":")
+        field, colon, value = line.partition(b":")
         if not colon:
             raise invalid_parameter("Illegal content.")
-        if not name.strip():
+        if not field.strip():
             raise invalid_parameter("Empty header names are illegal.")
-        if not _HEADER_NAME.match(name.rstrip()):
+        if not _HEADER_NAME.match(field.rstrip()):
             raise invalid_parameter("Illegal content.")
-        headers.append((_text(name.rstrip()), _text(value.strip())))
+        headers.append((_text(field.rstrip()), _text(value.strip())))
     return headers, newline, body
 
 
