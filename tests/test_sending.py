@@ -593,3 +593,43 @@ def test_non_utf8_body_and_broken_mime_are_stored_not_crashed_on(
     assert sent.subject == "=?bogus?Q?x?="
     assert sent.attachments == []
     assert sent.raw.endswith(b"\xff\xfe\x00 latin-1 \xe9")
+
+
+# -- pausing ---------------------------------------------------------------------------------
+
+
+def test_paused_configuration_set_refuses_sends(client: SESClient, ses: SESMock) -> None:
+    client.create_configuration_set(ConfigurationSet={"Name": "marketing"})
+    client.update_configuration_set_sending_enabled(ConfigurationSetName="marketing", Enabled=False)
+    with pytest.raises(client.exceptions.ConfigurationSetSendingPausedException) as info:
+        send(client, ConfigurationSetName="marketing")
+    assert info.value.response["Error"]["Code"] == "ConfigurationSetSendingPausedException"
+    assert (
+        info.value.response["Error"]["Message"]
+        == "Sending is paused for configuration set marketing"
+    )
+    described = client.describe_configuration_set(
+        ConfigurationSetName="marketing", ConfigurationSetAttributeNames=["reputationOptions"]
+    )
+    assert described["ReputationOptions"]["SendingEnabled"] is False
+    send(client)  # other mail still goes
+    client.update_configuration_set_sending_enabled(ConfigurationSetName="marketing", Enabled=True)
+    send(client, ConfigurationSetName="marketing")
+    assert len(ses.outbox) == 2
+
+
+def test_paused_account_refuses_sends_in_that_region_only(
+    make_client: Callable[..., SESClient],
+) -> None:
+    client = make_client("us-east-1")
+    assert client.get_account_sending_enabled()["Enabled"] is True
+    client.update_account_sending_enabled(Enabled=False)
+    assert client.get_account_sending_enabled()["Enabled"] is False
+    with pytest.raises(client.exceptions.AccountSendingPausedException) as info:
+        send(client)
+    assert info.value.response["Error"]["Message"] == (
+        "Sending is paused for this account in region us-east-1."
+    )
+    send(make_client("eu-west-1"))
+    client.update_account_sending_enabled(Enabled=True)
+    send(client)

@@ -46,6 +46,7 @@ class Region:
         default_factory=lambda: TokenBucket(API_RATE, API_RATE)
     )
     send_rate: TokenBucket | None = None  # made on the first send, from the settings
+    sending_enabled: bool = True  # UpdateAccountSendingEnabled
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,7 +94,7 @@ class Account:
     ) -> dict[str, Any]:
         """Run one SES operation; returns its result or raises ``SESError``."""
         # Importing the families registers their handlers.
-        from pytest_ses._fake import configsets, identities, sending  # noqa: F401
+        from pytest_ses._fake import configsets, identities, pausing, sending  # noqa: F401
 
         with self.lock:
             self.calls.append(Call(operation, region, params, attempt))

@@ -1,8 +1,8 @@
 """SendEmail and SendRawEmail: SES's checks, in SES's order, then the outbox.
 
 Order of checks (tags before identities is documented SES behaviour; the rest
-follows it): addresses, recipients, size, tags, configuration set, verified
-identities, daily quota, sending rate.
+follows it): addresses, recipients, size, tags, configuration set (exists, not
+paused), account not paused, verified identities, daily quota, sending rate.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_ses._fake import addresses, mime
 from pytest_ses._fake.addresses import Address
-from pytest_ses._fake.configsets import get_set
 from pytest_ses._fake.errors import SESError, invalid_parameter
 from pytest_ses._fake.identities import is_verified
 from pytest_ses._fake.message import SentMessage
+from pytest_ses._fake.pausing import check_sending_enabled
 from pytest_ses._fake.quota import TokenBucket
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.tags import check_tags, parse_tag_header
@@ -287,8 +287,7 @@ def _check_size(size: int) -> None:
 
 def _admit(account: Account, region: Region, envelope: _Envelope) -> None:
     """The checks that depend on account state, after the message itself passed."""
-    if envelope.configuration_set is not None:
-        get_set(region, envelope.configuration_set)
+    check_sending_enabled(region, envelope.configuration_set)
     failed = [a for a in envelope.senders if not is_verified(account, region, a.address)]
     if account.settings.sandbox:
         failed += [
