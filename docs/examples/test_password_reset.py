@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+import password_reset
 import pytest
 
-import password_reset
 from pytest_ses import SESMock
 
 
