@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_ses._fake.account import Call
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.errors import NotEmulatedError
+from pytest_ses._fake.events import DestinationLog, Event
 from pytest_ses._fake.message import Attachment, Headers, SentMessage
 from pytest_ses._fake.sending import Rejection
 from pytest_ses._mock import SESMock, mock_ses
@@ -17,6 +18,8 @@ __all__ = [
     "Attachment",
     "Call",
     "Clock",
+    "DestinationLog",
+    "Event",
     "Headers",
     "NotEmulatedError",
     "Outbox",

@@ -22,6 +22,12 @@ _intercept.watch_botocore_import()
 _INI_SETTINGS = pytest.StashKey[Settings]()
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from pytest_ses import hooks
+
+    pluginmanager.add_hookspecs(hooks)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("ses", "pytest-ses: in-memory Amazon SES")
     group.addoption(
@@ -102,6 +108,9 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
         problem = f"pytest-ses: @pytest.mark.ses: {exc}"
     if problem:
         pytest.fail(problem, pytrace=False)
+    hook = request.config.hook
+    fake.backend.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
+    fake.backend.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
     with _intercept.activate(fake):
         yield fake
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pytest_ses._fake import registry
@@ -14,7 +15,9 @@ from pytest_ses._settings import WILDCARD, Settings
 
 if TYPE_CHECKING:
     from pytest_ses._fake.configsets import ConfigurationSet
+    from pytest_ses._fake.events import DestinationLog, Event
     from pytest_ses._fake.message import SentMessage
+    from pytest_ses._fake.outcomes import Matcher, Outcome
     from pytest_ses._fake.sending import Rejection
 
 ACCOUNT_ID = "123456789012"
@@ -75,7 +78,21 @@ class Account:
         self.calls: list[Call] = []
         self.outbox: list[SentMessage] = []
         self.rejected: list[Rejection] = []
+        self.events: list[Event] = []
+        self.destination_logs: dict[tuple[str, str, str], DestinationLog] = {}
+        self.outcomes: list[tuple[Matcher, Outcome]] = []  # set up by tests ahead of sends
+        # Observers of what happens (the pytest plugin forwards these to its hooks).
+        self.on_message: list[Callable[[SentMessage], None]] = []
+        self.on_event: list[Callable[[Event], None]] = []
         self.lock = threading.RLock()
+
+    def notify_message(self, message: SentMessage) -> None:
+        for observer in self.on_message:
+            observer(message)
+
+    def notify_event(self, event: Event) -> None:
+        for observer in self.on_event:
+            observer(event)
 
     def region(self, name: str) -> Region:
         """The state of region ``name``, created on first use."""

@@ -44,6 +44,13 @@ class Address:
         )
 
 
+def bare(address: str) -> str:
+    """The addr-spec of ``Name <addr>``, or the text itself."""
+    if address.endswith(">") and "<" in address:
+        return address.rpartition("<")[2][:-1].strip()
+    return address
+
+
 def parse(text: str) -> Address:
     """Parse one address as SES does, or raise ``InvalidParameterValue`` with SES's wording."""
     stripped = text.strip()

@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from pytest_ses._fake.errors import SESError, invalid_parameter
+from pytest_ses._fake.events import on_destination_created
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.validation import NameRule, model_enum
@@ -181,6 +182,7 @@ def create_event_destination(account: Account, region: Region, params: Params) -
             f"reached for configuration set <{found.name}>.",
         )
     found.event_destinations[name] = destination
+    on_destination_created(account, region, found.name, destination)
     return {}
 
 

@@ -90,6 +90,10 @@ class SentMessage:
         source_arn: str | None = None,
         from_arn: str | None = None,
         return_path_arn: str | None = None,
+        account_id: str = "123456789012",
+        identity: str | None = None,
+        from_address: str | None = None,
+        mail_headers: list[tuple[str, str]] | None = None,
         known: dict[str, object] | None = None,
     ) -> None:
         self.message_id = message_id
@@ -109,6 +113,12 @@ class SentMessage:
         self.source_arn = source_arn
         self.from_arn = from_arn
         self.return_path_arn = return_path_arn
+        self.account_id = account_id
+        # The verified identity the send was checked against, for events' sourceArn.
+        self.identity = identity or source
+        self.from_address = from_address or source
+        # Headers as the application sent them (events show them; None: read from raw).
+        self.mail_headers = mail_headers
         # SendEmail knows its subject and bodies already: no parsing needed.
         for name, value in (known or {}).items():
             self.__dict__[name] = value

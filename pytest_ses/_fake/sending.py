@@ -18,6 +18,7 @@ from pytest_ses._fake.addresses import Address
 from pytest_ses._fake.errors import SESError, invalid_parameter
 from pytest_ses._fake.identities import is_verified
 from pytest_ses._fake.message import SentMessage
+from pytest_ses._fake.outcomes import after_send
 from pytest_ses._fake.pausing import check_sending_enabled
 from pytest_ses._fake.quota import TokenBucket
 from pytest_ses._fake.registry import Params, Result, operation
@@ -149,6 +150,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         return_path=return_path.original if return_path else None,
         source_arn=params.get("SourceArn"),
         return_path_arn=params.get("ReturnPathArn"),
+        from_address=source.address,
         known={
             "subject": subject.get("Data", ""),
             "text": text[0] if text else None,
@@ -226,6 +228,8 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         source_arn=params.get("SourceArn") or ses_headers["X-SES-SOURCE-ARN"],
         from_arn=params.get("FromArn") or ses_headers["X-SES-FROM-ARN"],
         return_path_arn=params.get("ReturnPathArn") or ses_headers["X-SES-RETURN-PATH-ARN"],
+        from_address=(from_header[0] if from_header else source).address,
+        mail_headers=headers,
     )
     return _record(account, region, sent, envelope)
 
@@ -318,5 +322,15 @@ def _record(account: Account, region: Region, sent: SentMessage, envelope: _Enve
     now = account.clock.time()
     counted = sum(1 for a in envelope.recipients if not a.is_simulator)
     region.sends.record(now, counted, len(envelope.recipients))
+    sent.account_id = account.account_id
+    sent.identity = _identity(account, region, envelope.source)
     account.outbox.append(sent)
+    account.notify_message(sent)
+    after_send(account, region, sent)
     return {"MessageId": sent.message_id}
+
+
+def _identity(account: Account, region: Region, source: Address) -> str:
+    """The verified identity that let ``source`` send: the address, else its domain."""
+    known = {name.lower(): name for name in region.identities}
+    return known.get(source.address.lower()) or known.get(source.domain) or source.address

@@ -1,0 +1,301 @@
+"""Event records in SES's event-publishing JSON, and their delivery to event destinations.
+
+Records are built from what the fake stored about a sent message; a record
+becomes JSON only when a destination receives it, so messages nobody
+publishes for cost next to nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from pytest_ses._fake.addresses import bare
+from pytest_ses._fake.mime import split_headers
+
+if TYPE_CHECKING:
+    from pytest_ses._fake.account import Account, Region
+    from pytest_ses._fake.message import SentMessage
+
+SNS_SUBJECT = "Amazon SES Email Event Notification"
+SNS_VALIDATION = "Successfully validated SNS topic for Amazon SES event publishing."
+CLOUDWATCH_NAMESPACE = "AWS/SES"
+SOURCE_IP = "192.0.2.10"  # TEST-NET-1: where the fake says the API call came from
+OUTGOING_IP = "192.0.2.20"  # ... and which SES address delivered the mail
+CALLER_IDENTITY = "pytest-ses"
+HEADERS_LIMIT = 10 * 1024  # SES truncates the headers list of an event past 10 KB
+
+# eventType -> (MatchingEventTypes value, the record's member name, CloudWatch metric name)
+EVENT_TYPES: dict[str, tuple[str, str, str]] = {
+    "Send": ("send", "send", "Send"),
+    "Delivery": ("delivery", "delivery", "Delivery"),
+    "Bounce": ("bounce", "bounce", "Bounce"),
+    "Complaint": ("complaint", "complaint", "Complaint"),
+    "Reject": ("reject", "reject", "Reject"),
+    "Open": ("open", "open", "Open"),
+    "Click": ("click", "click", "Click"),
+    "Rendering Failure": ("renderingFailure", "failure", "RenderingFailure"),
+    "DeliveryDelay": ("deliveryDelay", "deliveryDelay", "DeliveryDelay"),
+}
+POST_DELIVERY = frozenset(("Delivery", "Bounce", "Complaint", "Open", "Click", "DeliveryDelay"))
+_DIMENSION_VALUE = re.compile(r"^[A-Za-z0-9_@.-]+$")
+
+
+def iso(moment: dt.datetime) -> str:
+    """SES's timestamp form: ISO 8601, UTC, milliseconds."""
+    moment = moment.astimezone(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class Event:
+    """One event SES recorded for a sent message, as published to event destinations.
+
+    Tests get these from ``ses.events``. ``record`` is the JSON object SES
+    publishes (a dict); ``destinations`` names the event destinations that
+    received it (empty for a message sent without a configuration set, as SES
+    then publishes nothing).
+    """
+
+    def __init__(
+        self,
+        type: str,
+        message: SentMessage,
+        timestamp: dt.datetime,
+        recipients: list[str],
+        details: dict[str, Any],
+        link_tags: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.type = type
+        self.message = message
+        self.message_id = message.message_id
+        self.configuration_set = message.configuration_set
+        self.region = message.region
+        self.timestamp = timestamp
+        self.recipients = recipients
+        self.destinations: list[str] = []
+        self._details = details
+        self.link_tags = link_tags or {}  # a Click's link tags, for linkTag dimensions
+
+    @cached_property
+    def record(self) -> dict[str, Any]:
+        """The event as SES publishes it: ``eventType``, ``mail`` and the type's own object."""
+        member = EVENT_TYPES[self.type][1]
+        return {"eventType": self.type, "mail": mail_object(self), member: self._details}
+
+    def to_json(self) -> str:
+        return json.dumps(self.record, separators=(",", ":"))
+
+    def __repr__(self) -> str:
+        return f"<Event {self.type} {self.message_id} recipients={self.recipients!r}>"
+
+
+def mail_object(event: Event) -> dict[str, Any]:
+    """The ``mail`` member shared by every event of a message."""
+    message = event.message
+    headers = [{"name": n, "value": v} for n, v in _mail_headers(message)]
+    truncated = sum(len(h["name"]) + len(h["value"]) + 4 for h in headers) > HEADERS_LIMIT
+    if truncated:
+        kept, size = [], 0
+        for header in headers:
+            size += len(header["name"]) + len(header["value"]) + 4
+            if size > HEADERS_LIMIT:
+                break
+            kept.append(header)
+        headers = kept
+    return {
+        "timestamp": iso(message.timestamp),
+        "source": message.source,
+        "sourceArn": message.source_arn
+        or f"arn:aws:ses:{message.region}:{message.account_id}:identity/{message.identity}",
+        "sendingAccountId": message.account_id,
+        "messageId": message.message_id,
+        "destination": [bare(a) for a in message.destinations],
+        "headersTruncated": truncated,
+        "headers": headers,
+        "commonHeaders": _common_headers(message),
+        "tags": event_tags(event),
+    }
+
+
+def event_tags(event: Event) -> dict[str, list[str]]:
+    """Custom tags plus SES's automatic ``ses:`` tags, each as a list of values."""
+    message = event.message
+    tags: dict[str, list[str]] = {"ses:operation": [message.operation]}
+    if message.configuration_set:
+        tags["ses:configuration-set"] = [message.configuration_set]
+    tags["ses:source-ip"] = [SOURCE_IP]
+    tags["ses:from-domain"] = [bare(message.from_address).rpartition("@")[2]]
+    tags["ses:caller-identity"] = [CALLER_IDENTITY]
+    if event.type in POST_DELIVERY:
+        tags["ses:outgoing-ip"] = [OUTGOING_IP]
+    for name, value in message.tags.items():
+        tags[name] = [value]
+    return tags
+
+
+def _mail_headers(message: SentMessage) -> list[tuple[str, str]]:
+    if message.mail_headers is not None:
+        return message.mail_headers
+    # SendEmail: SES lists the headers it built, before adding Message-ID and Date.
+    return [(n, v) for n, v in split_headers(message.raw)[0] if n not in ("Message-ID", "Date")]
+
+
+def _common_headers(message: SentMessage) -> dict[str, Any]:
+    headers = _mail_headers(message)
+
+    def values(name: str) -> list[str]:
+        from pytest_ses._fake.addresses import parse_header_list
+
+        found = []
+        for key, value in headers:
+            if key.lower() == name:
+                try:
+                    found += [a.original for a in parse_header_list(value)]
+                except Exception:
+                    found.append(value)
+        return found
+
+    common: dict[str, Any] = {"from": values("from")}
+    for key, name in (("replyTo", "reply-to"), ("to", "to"), ("cc", "cc"), ("bcc", "bcc")):
+        found = values(name)
+        if found:
+            common[key] = found
+    date = next((v for k, v in headers if k.lower() == "date"), None)
+    if date is not None:
+        common["date"] = date
+    common["messageId"] = message.message_id
+    common["subject"] = message.subject if message.subject is not None else ""
+    return common
+
+
+# -- destinations ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class DestinationLog:
+    """What one event destination received, in the form its service would hold it.
+
+    Tests get these from ``ses.destination(name)``. ``kind`` is ``"firehose"``,
+    ``"sns"`` or ``"cloudwatch"``; ``records`` holds Firehose records (JSON plus
+    a newline), ``notifications`` SNS messages (``Subject``, ``Message``,
+    ``TopicArn``), ``metrics`` CloudWatch data points; ``events`` the
+    :class:`Event` objects it received, whatever its kind.
+    """
+
+    name: str
+    configuration_set: str
+    region: str
+    kind: str
+    events: list[Event] = dataclasses.field(default_factory=list)
+    records: list[str] = dataclasses.field(default_factory=list)
+    notifications: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    metrics: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+_KIND_OF = {
+    "KinesisFirehoseDestination": "firehose",
+    "SNSDestination": "sns",
+    "CloudWatchDestination": "cloudwatch",
+}
+
+
+def destination_log(
+    account: Account, region: str, set_name: str, destination: dict[str, Any]
+) -> DestinationLog:
+    """The log of ``destination`` (made on first use; kept when the destination is updated)."""
+    key = (region, set_name, destination["Name"])
+    kind = next(_KIND_OF[k] for k in _KIND_OF if k in destination)
+    log = account.destination_logs.get(key)
+    if log is None or log.kind != kind:
+        log = account.destination_logs[key] = DestinationLog(
+            destination["Name"], set_name, region, kind
+        )
+    return log
+
+
+def on_destination_created(
+    account: Account, region: Region, set_name: str, destination: dict[str, Any]
+) -> None:
+    """SES tells a new SNS destination's topic that it was validated."""
+    log = destination_log(account, region.name, set_name, destination)
+    if log.kind == "sns":
+        log.notifications.append(
+            {
+                "Subject": "",
+                "Message": SNS_VALIDATION,
+                "TopicArn": destination["SNSDestination"]["TopicARN"],
+            }
+        )
+
+
+def publish(
+    account: Account, region: Region, event: Event, notify: Callable[[Event], None]
+) -> None:
+    """Record ``event`` and hand it to every enabled destination that matches its type."""
+    account.events.append(event)
+    if event.configuration_set is not None:
+        found = region.configuration_sets.get(event.configuration_set)
+        matching = EVENT_TYPES[event.type][0]
+        for destination in found.event_destinations.values() if found else ():
+            if destination["Enabled"] and matching in destination["MatchingEventTypes"]:
+                _deliver(account, region, event, destination)
+    notify(event)
+
+
+def _deliver(account: Account, region: Region, event: Event, destination: dict[str, Any]) -> None:
+    log = destination_log(account, region.name, event.configuration_set or "", destination)
+    event.destinations.append(destination["Name"])
+    log.events.append(event)
+    if log.kind == "firehose":
+        log.records.append(event.to_json() + "\n")
+    elif log.kind == "sns":
+        log.notifications.append(
+            {
+                "Subject": SNS_SUBJECT,
+                "Message": event.to_json(),
+                "TopicArn": destination["SNSDestination"]["TopicARN"],
+            }
+        )
+    else:
+        point = _metric(event, destination["CloudWatchDestination"]["DimensionConfigurations"])
+        if point is not None:
+            log.metrics.append(point)
+
+
+def _metric(event: Event, dimensions: list[dict[str, str]]) -> dict[str, Any] | None:
+    """A CloudWatch data point, or None when a dimension value is one SES would not emit."""
+    tags = event_tags(event)
+    headers = _mail_headers(event.message)
+    resolved = []
+    for dimension in dimensions:
+        name, source = dimension["DimensionName"], dimension["DimensionValueSource"]
+        value: str | None = None
+        if source == "messageTag":
+            value = next(iter(tags.get(name, ())), None)
+        elif source == "emailHeader":
+            value = next((v for k, v in headers if k.lower() == name.lower()), None)
+        elif source == "linkTag":
+            value = next(iter(event.link_tags.get(name, ())), None)
+        if value is None:
+            value = dimension["DefaultDimensionValue"]
+        if not _DIMENSION_VALUE.match(value):
+            return None  # SES drops the data point silently
+        resolved.append({"Name": name, "Value": value})
+    count = (
+        len(event.recipients)
+        if event.type in ("Delivery", "Bounce", "Complaint", "DeliveryDelay")
+        else 1
+    )
+    return {
+        "Namespace": CLOUDWATCH_NAMESPACE,
+        "MetricName": EVENT_TYPES[event.type][2],
+        "Dimensions": resolved,
+        "Value": float(count),
+        "Unit": "Count",
+        "Timestamp": event.timestamp,
+    }
