@@ -26,7 +26,8 @@ HELP = {
         "addresses and domains, which makes verification strict"
     ),
     "sandbox": (
-        "apply SES sandbox rules: recipients must be verified, 200/day, 1/s (default: false)"
+        "apply SES sandbox rules: 200/day, 1/s, and recipients must be verified when "
+        "verified_identities is a list (default: false)"
     ),
     "max_24_hour_send": "recipients allowed per 24 hours; -1 for unlimited (default: 50000)",
     "max_send_rate": "recipients allowed per second; -1 for unlimited (default: 14)",

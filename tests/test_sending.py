@@ -633,3 +633,17 @@ def test_paused_account_refuses_sends_in_that_region_only(
     send(make_client("eu-west-1"))
     client.update_account_sending_enabled(Enabled=True)
     send(client)
+
+
+@pytest.mark.ses(max_send_rate=1)
+def test_a_bad_raw_reply_to_fails_before_spending_the_rate(
+    make_client: Callable[..., SESClient],
+) -> None:
+    client = make_client(config=NO_RETRIES)
+    data = raw_message(From=SENDER, To="r@example.net", Reply_To="not-an-address").as_bytes()
+    raises_ses_error(
+        lambda: client.send_raw_email(RawMessage={"Data": data}),
+        "InvalidParameterValue",
+        "Missing final '@domain'",
+    )
+    send(client)  # the rate allowance is intact

@@ -181,6 +181,7 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
     to = _header_addresses(headers, "To")
     cc = _header_addresses(headers, "Cc")
     bcc = _header_addresses(headers, "Bcc")
+    reply_to = _header_addresses(headers, "Reply-To")  # parsed now: bad addresses fail first
     if params.get("Destinations"):
         recipients = [addresses.parse(a) for a in params["Destinations"]]
     else:
@@ -219,7 +220,7 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         to=[a.original for a in to],
         cc=[a.original for a in cc],
         bcc=[a.original for a in bcc],
-        reply_to=[a.original for a in _header_addresses(headers, "Reply-To")],
+        reply_to=[a.original for a in reply_to],
         tags=tags,
         configuration_set=envelope.configuration_set,
         raw=mime.join_headers(delivered, newline, body),
