@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_ses import _intercept
-from pytest_ses._fake import outcomes
+from pytest_ses._fake import faults, outcomes
 from pytest_ses._fake.account import Account, Call, Region
 from pytest_ses._fake.addresses import bare
 from pytest_ses._fake.clock import Clock
@@ -17,8 +17,12 @@ from pytest_ses._fake.identities import add_identity
 from pytest_ses._fake.message import SentMessage
 from pytest_ses._fake.outcomes import Outcome
 from pytest_ses._fake.sending import Rejection
+from pytest_ses._matching import describe, matches
 from pytest_ses._settings import Settings
-from pytest_ses.outbox import Outbox
+from pytest_ses.outbox import EventLog, Outbox
+
+if TYPE_CHECKING:
+    from pytest_ses._server import Endpoint
 
 
 class SESMock:
@@ -31,6 +35,9 @@ class SESMock:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._account = Account(settings)
+        self._server: Endpoint | None = None  # the loopback endpoint, once asked for
+        self._server_stopped = False
+        self._failed: list[tuple[dict[str, Any], int]] = []  # failed assert_sent calls
         try:  # seeds verified_identities, checking each one now rather than mid-test
             self._account.region(settings.region)
         except SESError as exc:
@@ -94,13 +101,13 @@ class SESMock:
     # -- events ---------------------------------------------------------------------------------
 
     @property
-    def events(self) -> list[Event]:
+    def events(self) -> EventLog:
         """Every event SES recorded, in order: Send, Delivery, Bounce, ... for every message.
 
         Events of messages sent with a configuration set also went to that
         set's matching, enabled destinations (``event.destinations``).
         """
-        return list(self._account.events)
+        return EventLog(self._account.events)
 
     def destination(
         self, name: str, *, configuration_set: str | None = None, region: str | None = None
@@ -266,6 +273,144 @@ class SESMock:
             chosen = [bare(r) for r in recipients]
         return message, self._account.region(message.region), chosen
 
+    # -- assertions -----------------------------------------------------------------------------
+
+    def assert_sent(self, *, times: int | None = None, **criteria: Any) -> list[SentMessage]:
+        """Fail unless a message matching ``criteria`` was sent (exactly ``times`` if given).
+
+        Returns the matching messages. Criteria name :class:`SentMessage` fields;
+        see the documentation for patterns, callables, ``ANY`` and ``contains``.
+        """
+        __tracebackhide__ = True
+        outbox = self.outbox
+        found = outbox.filter(**criteria)
+        if (times is None and found) or len(found) == times:
+            return found
+        wanted = "at least one" if times is None else f"exactly {times}"
+        self._failed.append((criteria, len(self._account.outbox)))
+        raise AssertionError(outbox.explain(criteria, found, wanted) + self._hints(criteria))
+
+    def assert_not_sent(self, **criteria: Any) -> None:
+        """Fail if any message matching ``criteria`` was sent."""
+        __tracebackhide__ = True
+        outbox = self.outbox
+        found = outbox.filter(**criteria)
+        if found:
+            raise AssertionError(outbox.explain(criteria, found, "no"))
+
+    def assert_nothing_sent(self) -> None:
+        """Fail if any message was sent at all."""
+        __tracebackhide__ = True
+        if self._account.outbox:
+            raise AssertionError(self.outbox.explain({}, list(self._account.outbox), "no"))
+
+    def assert_event(self, *, times: int | None = None, **criteria: Any) -> list[Event]:
+        """Fail unless an event matching ``criteria`` was recorded (exactly ``times`` if given)."""
+        __tracebackhide__ = True
+        events = self.events
+        found = events.filter(**criteria)
+        if (times is None and found) or len(found) == times:
+            return found
+        wanted = "at least one" if times is None else f"exactly {times}"
+        raise AssertionError(events.explain(criteria, found, wanted) + self._hints(criteria))
+
+    def assert_no_event(self, **criteria: Any) -> None:
+        """Fail if any event matching ``criteria`` was recorded."""
+        __tracebackhide__ = True
+        events = self.events
+        found = events.filter(**criteria)
+        if found:
+            raise AssertionError(events.explain(criteria, found, "no"))
+
+    def _hints(self, criteria: dict[str, Any]) -> str:
+        hints = []
+        rejected = self._account.rejected
+        if rejected:
+            shown = "\n".join(
+                f"  {r.operation} in {r.region}: {r.code}: {r.message}" for r in rejected[-5:]
+            )
+            lead = "Nothing was sent, but" if not self._account.outbox else "Also,"
+            hints.append(f"{lead} SES refused {len(rejected)} send attempt(s):\n{shown}")
+        regions = sorted({m.region for m in self._account.outbox} - {criteria.get("region")})
+        if "region" not in criteria and len(regions) > 1:
+            hints.append(f"Messages were sent in several regions: {', '.join(regions)}.")
+        if self._account.not_emulated:
+            hints.append(
+                "The code also called operation(s) pytest-ses does not emulate: "
+                + ", ".join(dict.fromkeys(self._account.not_emulated))
+            )
+        return "".join(f"\nHint: {hint}" for hint in hints)
+
+    def late_matches(self) -> list[str]:
+        """For failed ``assert_sent`` calls, messages that matched only after the assertion."""
+        notes = []
+        for criteria, seen in self._failed:
+            for message in list(self._account.outbox)[seen:]:
+                if matches(message, criteria):
+                    notes.append(
+                        f"assert_sent({describe(criteria)}) failed, but a matching message "
+                        f"({message.message_id}) was sent after it: does the code send from "
+                        "a thread or task the test did not wait for?"
+                    )
+                    break
+        return notes
+
+    # -- faults -----------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        operation: str,
+        code: str,
+        message: str | None = None,
+        *,
+        times: int = 1,
+        status: int | None = None,
+    ) -> None:
+        """Answer the next ``times`` attempts of ``operation`` with an SES error.
+
+        ``operation`` is an SES operation name (``"SendEmail"``, or boto3's
+        ``"send_email"``), or ``"*"`` for any. ``code`` is an SES error code or a
+        preset: ``"throttling"``, ``"message_rejected"``, ``"account_sending_paused"``,
+        ``"service_unavailable"``, ``"internal_failure"``. Each attempt botocore
+        makes uses one, so ``times=1`` of a retryable error is absorbed by a retry.
+        A fault still queued at the end of the test fails it.
+        """
+        name = _operation_name(operation)
+        fault = faults.make_fault(name, code, message, times, status)
+        with self._account.lock:
+            self._account.faults.append(fault)
+
+    def clear_faults(self) -> None:
+        """Drop queued faults that were not used (no teardown failure for them)."""
+        with self._account.lock:
+            self._account.faults.clear()
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://127.0.0.1:<port>``: this fake over HTTP, for clients in other processes.
+
+        The server starts on first use and stops when the test (or ``mock_ses()``
+        block) ends. Pass it as ``endpoint_url=`` / ``--endpoint-url`` or in
+        ``AWS_ENDPOINT_URL_SES``; any credentials are accepted, and the region is
+        read from the request's signature.
+        """
+        with self._account.lock:
+            if self._server_stopped:
+                raise RuntimeError("this fake has ended; its endpoint is closed")
+            if self._server is None:
+                from pytest_ses._server import Endpoint
+
+                self._server = Endpoint(self._account, self._settings.region)
+            return self._server.url
+
+    def _stop_server(self) -> None:
+        """Close the endpoint, if one was started (idempotent; called at teardown)."""
+        with self._account.lock:
+            server, self._server = self._server, None
+            self._server_stopped = True
+        if server is not None:
+            server.stop()
+
     @property
     def not_emulated(self) -> list[str]:
         """Operations the application called that pytest-ses does not emulate.
@@ -294,15 +439,28 @@ class SESMock:
                     raise ValueError(exc.message) from None
 
     def check(self) -> None:
-        """Raise ``AssertionError`` if the application called unemulated operations."""
+        """Raise ``AssertionError`` for what the test cannot have meant.
+
+        That is: calls to unemulated operations, and queued faults never used.
+        """
+        problems = []
         pending = self.not_emulated
         if pending:
             names = ", ".join(dict.fromkeys(pending))
-            raise AssertionError(
+            problems.append(
                 f"the code under test called SES operation(s) that pytest-ses does not emulate: "
                 f"{names}. Each call raised pytest_ses.NotEmulatedError; if the test expected "
                 "that, call ses.forget_not_emulated() before it ends."
             )
+        unused = [f for f in self._account.faults if f.remaining]
+        if unused:
+            problems.append(
+                f"{len(unused)} fault(s) queued with ses.fail_next() were never used: "
+                + "; ".join(f.describe() for f in unused)
+                + ". If the test meant that, call ses.clear_faults() before it ends."
+            )
+        if problems:
+            raise AssertionError("\n".join(problems))
 
     def __repr__(self) -> str:
         return f"<SESMock region={self.region!r} calls={len(self._account.calls)}>"
@@ -317,6 +475,34 @@ def mock_ses(**settings: Any) -> Iterator[SESMock]:
     :meth:`SESMock.check`).
     """
     fake = SESMock(Settings.from_mapping(settings))
-    with _intercept.activate(fake):
-        yield fake
+    try:
+        with _intercept.activate(fake):
+            yield fake
+    finally:
+        fake._stop_server()
     fake.check()
+
+
+def _operation_name(operation: str) -> str:
+    """``"SendEmail"`` or ``"send_email"`` -> ``"SendEmail"``, checked against SES's model."""
+    if operation == "*":
+        return operation
+    from pytest_ses._fake.validation import operation_names
+
+    known = operation_names()
+    if operation in known:
+        return operation
+    by_snake = {_snake(name): name for name in known}
+    if operation in by_snake:
+        return by_snake[operation]
+    import difflib
+
+    close = difflib.get_close_matches(operation, [*known, *by_snake], n=3)
+    raise TypeError(
+        f"SES has no operation {operation!r}"
+        + (f"; did you mean {', '.join(map(repr, close))}?" if close else "")
+    )
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

@@ -1,34 +1,122 @@
-"""``ses.outbox``: the messages SES accepted, in send order."""
+"""``ses.outbox`` and ``ses.events``: what SES accepted and recorded, with queries.
+
+Both are live, read-only sequences. ``filter(**criteria)`` returns the
+matching items and ``only(**criteria)`` the single match; criteria are
+described in :mod:`pytest_ses._matching`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import overload
+from typing import Any, Generic, TypeVar, overload
 
+from pytest_ses._fake.events import Event
 from pytest_ses._fake.message import SentMessage
+from pytest_ses._matching import check_fields, describe, matches, mismatches, numbered
+
+T = TypeVar("T")
+
+MESSAGE_FIELDS = (
+    "message_id", "operation", "region", "source", "destinations", "to", "cc", "bcc",
+    "reply_to", "subject", "text", "html", "attachments", "headers", "tags",
+    "configuration_set", "raw", "timestamp", "return_path", "source_arn", "from_arn",
+    "return_path_arn",
+)  # fmt: skip
+EVENT_FIELDS = (
+    "type", "message_id", "configuration_set", "region", "recipients", "destinations",
+    "timestamp", "record", "message",
+)  # fmt: skip
 
 
-class Outbox(Sequence[SentMessage]):
-    """Every message the fake accepted, oldest first; a live view, not a copy.
+class _Log(Sequence[T], Generic[T]):
+    noun = "item"
+    fields: tuple[str, ...] = ()
 
-    Tests get it as ``ses.outbox``; index it, iterate it, or take ``len()``.
-    """
-
-    def __init__(self, messages: list[SentMessage]) -> None:
-        self._messages = messages
+    def __init__(self, items: list[T]) -> None:
+        self._items = items
 
     @overload
-    def __getitem__(self, index: int) -> SentMessage: ...
+    def __getitem__(self, index: int) -> T: ...
     @overload
-    def __getitem__(self, index: slice) -> Sequence[SentMessage]: ...
-    def __getitem__(self, index: int | slice) -> SentMessage | Sequence[SentMessage]:
-        return self._messages[index]
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._items[index]
 
     def __len__(self) -> int:
-        return len(self._messages)
+        return len(self._items)
 
-    def __iter__(self) -> Iterator[SentMessage]:
-        return iter(list(self._messages))
+    def __iter__(self) -> Iterator[T]:
+        return iter(list(self._items))
+
+    def filter(self, **criteria: Any) -> list[T]:
+        """The items matching every criterion, in order."""
+        check_fields(criteria, self.fields, self.noun)
+        return [item for item in list(self._items) if matches(item, criteria)]
+
+    def only(self, **criteria: Any) -> T:
+        """The one item matching ``criteria``; ``AssertionError`` explaining why if not one."""
+        __tracebackhide__ = True
+        found = self.filter(**criteria)
+        if len(found) != 1:
+            raise AssertionError(self.explain(criteria, found, "exactly one"))
+        return found[0]
+
+    def explain(self, criteria: dict[str, Any], found: list[T], wanted: str) -> str:
+        """The failure text: what was expected, then every item and why it (did not) match."""
+        items = list(self._items)
+        head = (
+            f"pytest-ses: expected {wanted} {self.noun} with {describe(criteria)}, "
+            f"but {len(found)} matched."
+        )
+        if not items:
+            return f"{head}\nNo {self.noun}s at all."
+        lines = [head, f"All {len(items)} {self.noun}(s), in order:"]
+        for line, item in zip(numbered(self.summary(i) for i in items), items, strict=True):
+            lines.append(line)
+            reasons = mismatches(item, criteria)
+            lines += [f"      - {reason}" for reason in reasons] or ["      (matches)"]
+        near = [
+            f"[{n}] differs only in {mismatches(item, criteria)[0].split(':')[0]}"
+            for n, item in enumerate(items, 1)
+            if len(mismatches(item, criteria)) == 1
+        ]
+        if near and not found:
+            lines.append("Near misses: " + "; ".join(near) + ".")
+        return "\n".join(lines)
+
+    def summary(self, item: T) -> str:
+        return repr(item)
 
     def __repr__(self) -> str:
-        return f"<Outbox of {len(self)} message(s)>"
+        return f"<{type(self).__name__} of {len(self)} {self.noun}(s)>"
+
+
+class Outbox(_Log[SentMessage]):
+    """Every message the fake accepted, oldest first, across regions.
+
+    Tests get it as ``ses.outbox``: index it, iterate it, ``len()`` it, or query
+    it with ``filter(**criteria)`` and ``only(**criteria)`` on any
+    :class:`~pytest_ses.SentMessage` field.
+    """
+
+    noun = "message"
+    fields = MESSAGE_FIELDS
+
+    def summary(self, item: SentMessage) -> str:
+        to = ", ".join(item.destinations)
+        extra = f" [configuration set {item.configuration_set}]" if item.configuration_set else ""
+        return (
+            f"{item.operation} {item.message_id} in {item.region}: from {item.source} to {to}, "
+            f"subject {item.subject!r}{extra}"
+        )
+
+
+class EventLog(_Log[Event]):
+    """Every event the fake recorded, in order; tests get it as ``ses.events``."""
+
+    noun = "event"
+    fields = EVENT_FIELDS
+
+    def summary(self, item: Event) -> str:
+        where = ", ".join(item.destinations) or "no destination"
+        return f"{item.type} of {item.message_id} for {', '.join(item.recipients)} (to {where})"

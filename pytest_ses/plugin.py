@@ -113,6 +113,9 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
     fake.backend.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
     with _intercept.activate(fake):
         yield fake
+    late = fake.late_matches()
+    if late:
+        request.node.add_report_section("teardown", "pytest-ses", "\n".join(late))
     try:
         fake.check()
     except AssertionError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +120,7 @@ def send(client: SESClient, *to: str, html: str | None = HTML, **kwargs: Any) ->
     return client.send_email(**params)["MessageId"]
 
 
-def types(events: list[Event]) -> list[str]:
+def types(events: Sequence[Event]) -> list[str]:
     return [event.type for event in events]
 
 

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pytest_ses._fake import registry
+from pytest_ses._fake import faults, registry
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.errors import NotEmulatedError, SESError
 from pytest_ses._fake.quota import SendLog, TokenBucket
@@ -54,12 +54,18 @@ class Region:
 
 @dataclasses.dataclass(frozen=True)
 class Call:
-    """One request the fake answered."""
+    """One request the fake answered: what was asked, which attempt, and how it ended.
+
+    ``outcome`` is ``"ok"``, or the SES error code the request got (with its
+    ``message``), or ``"NotEmulated"``.
+    """
 
     operation: str
     region: str
     params: dict[str, Any]
     attempt: int
+    outcome: str = "ok"
+    message: str | None = None
 
 
 class Account:
@@ -81,6 +87,7 @@ class Account:
         self.events: list[Event] = []
         self.destination_logs: dict[tuple[str, str, str], DestinationLog] = {}
         self.outcomes: list[tuple[Matcher, Outcome]] = []  # set up by tests ahead of sends
+        self.faults: list[faults.Fault] = []  # errors queued by tests (ses.fail_next)
         # Observers of what happens (the pytest plugin forwards these to its hooks).
         self.on_message: list[Callable[[SentMessage], None]] = []
         self.on_event: list[Callable[[Event], None]] = []
@@ -114,14 +121,35 @@ class Account:
         from pytest_ses._fake import configsets, identities, pausing, sending  # noqa: F401
 
         with self.lock:
+            try:
+                result = self._run(region, operation, params)
+            except SESError as exc:
+                self.calls.append(Call(operation, region, params, attempt, exc.code, exc.message))
+                raise
+            except NotEmulatedError as exc:
+                self.calls.append(Call(operation, region, params, attempt, "NotEmulated", str(exc)))
+                raise
             self.calls.append(Call(operation, region, params, attempt))
-            handler = registry.HANDLERS.get(operation)
-            if handler is None:
-                self.not_emulated.append(operation)
-                raise NotEmulatedError(operation)
-            state = self.region(region)
-            self._throttle(state, operation)
-            return handler(self, state, params)
+            return result
+
+    def _run(self, region: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        handler = registry.HANDLERS.get(operation)
+        if handler is None:
+            self.not_emulated.append(operation)
+            raise NotEmulatedError(operation)
+        state = self.region(region)
+        injected = faults.take(self.faults, operation)
+        if injected is not None:
+            if operation in SEND_OPERATIONS:
+                from pytest_ses._fake.sending import Rejection
+
+                self.rejected.append(
+                    Rejection(operation, region, params, injected.code, injected.message,
+                              self.clock.now())
+                )  # fmt: skip
+            raise injected
+        self._throttle(state, operation)
+        return handler(self, state, params)
 
     def _throttle(self, state: Region, operation: str) -> None:
         # One place for SES's per-region limit on every non-send operation, so

@@ -64,6 +64,12 @@ def model_enum(shape_name: str) -> tuple[str, ...]:
 
 
 @cache
+def operation_names() -> tuple[str, ...]:
+    """Every operation of SES's model (emulated or not)."""
+    return tuple(_model().operation_names)
+
+
+@cache
 def _model() -> ServiceModel:
     import botocore.session
 
