@@ -31,7 +31,7 @@ def test_eight_threads_sending_500_each(ses: SESMock) -> None:
                     Destination={"ToAddresses": [f"t{number}-{i}@example.net"]},
                     Message={"Subject": {"Data": f"{number}/{i}"}, "Body": {"Text": {"Data": "x"}}},
                 )
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             failures.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(THREADS)]
