@@ -36,6 +36,7 @@ class SESMock:
         self._settings = settings
         self._account = Account(settings)
         self._server: Endpoint | None = None  # the loopback endpoint, once asked for
+        self._server_errors: list[BaseException] = []  # unexpected errors it answered with 500
         self._server_stopped = False
         self._failed: list[tuple[dict[str, Any], int]] = []  # failed assert_sent calls
         try:  # seeds verified_identities, checking each one now rather than mid-test
@@ -410,6 +411,7 @@ class SESMock:
             self._server_stopped = True
         if server is not None:
             server.stop()
+            self._server_errors += server.errors
 
     @property
     def not_emulated(self) -> list[str]:
@@ -458,6 +460,12 @@ class SESMock:
                 f"{len(unused)} fault(s) queued with ses.fail_next() were never used: "
                 + "; ".join(f.describe() for f in unused)
                 + ". If the test meant that, call ses.clear_faults() before it ends."
+            )
+        if self._server_errors:
+            problems.append(
+                f"the loopback endpoint hit {len(self._server_errors)} unexpected error(s) and "
+                "answered them with HTTP 500 (clients retry those, so a message may have been "
+                f"recorded more than once); the first: {self._server_errors[0]!r}"
             )
         if problems:
             raise AssertionError("\n".join(problems))

@@ -1,0 +1,1 @@
+"""The orders app: checkout, and the confirmation mail with its PDF invoice."""
