@@ -8,6 +8,13 @@ process, whenever and however it was made. While no fake is active each
 handler returns at its first line and botocore carries on as if it were not
 there. The plugin does not import botocore itself, so projects that never use
 it pay nothing at start-up.
+
+aiobotocore (and so aioboto3) sessions are botocore sessions too and get the
+same handlers, with two additions made only once aiobotocore is imported:
+its emitters swap the before-send handler for one that returns the awaitable
+response aiobotocore reads (see :func:`_map_aio_handlers`), and its endpoint
+module's ``asyncio`` is proxied so that retry back-off runs on the virtual
+clock (see :class:`_AsyncioProxy`).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -142,6 +149,21 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     return response
 
 
+def _aio_before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
+    """before-send for aiobotocore clients: the same answer, in the response type it awaits.
+
+    aiobotocore's emitters register this in place of :func:`_before_send` (see
+    :func:`_map_aio_handlers`), so botocore's clients never pay for telling the two apart.
+    """
+    response = _before_send(request, **kwargs)
+    if response is None:
+        return None
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    raw = _AioBody(response.raw._payload, response.headers)
+    return AioAWSResponse(response.url, response.status_code, response.headers, raw)
+
+
 def _body_bytes(body: Any) -> bytes:
     if body is None:
         return b""
@@ -203,6 +225,37 @@ class _Body:
         yield self._payload
 
 
+class _AioBody:
+    """The raw stream aiobotocore awaits a response body from (``await raw.read()``).
+
+    Like aiohttp's response, it also has ``raw_headers``, which aiobotocore
+    releases before 2.21 read the response headers from.
+    """
+
+    def __init__(self, payload: bytes, headers: Any) -> None:
+        self._payload = payload
+        self.raw_headers = tuple(
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+        )
+
+    async def read(self, amt: int | None = None) -> bytes:
+        return self._payload
+
+
+def _take_retry_sleep() -> bool:
+    """At a retry sleep: if it is an SES retry answered by a fake, advance its clock instead.
+
+    Returns whether it did, in which case the caller must not really sleep.
+    """
+    fake = active()
+    attempts = getattr(_retry_pending, "attempts", 0)
+    _retry_pending.attempts = 0
+    if fake is not None and attempts:
+        fake.retry_sleep(retry_delay(attempts))
+        return True
+    return False
+
+
 class _TimeProxy(types.ModuleType):
     """Stands in for ``time`` inside ``botocore.endpoint``.
 
@@ -218,13 +271,32 @@ class _TimeProxy(types.ModuleType):
         return getattr(time, name)
 
     def sleep(self, seconds: float) -> None:
-        fake = active()
-        attempts = getattr(_retry_pending, "attempts", 0)
-        _retry_pending.attempts = 0
-        if fake is not None and attempts:
-            fake.retry_sleep(retry_delay(attempts))
-        else:
+        if not _take_retry_sleep():
             time.sleep(seconds)
+
+
+class _AsyncioProxy(types.ModuleType):
+    """Stands in for ``asyncio`` inside ``aiobotocore.endpoint``.
+
+    aiobotocore's retry loop awaits ``asyncio.sleep(delay)`` there (in
+    ``AioEndpoint._needs_retry``, or ``AioEndpoint._sleep`` in later releases).
+    Like :class:`_TimeProxy`, an SES retry answered by a fake moves the fake's
+    virtual clock instead, and only yields to the event loop once; every other
+    sleep, and everything else in ``asyncio``, is the real one. Neither
+    ``asyncio`` itself nor the event loop is touched.
+    """
+
+    def __init__(self, real: types.ModuleType) -> None:
+        super().__init__("asyncio")
+        self._real_asyncio = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real_asyncio, name)
+
+    async def sleep(self, delay: float, result: Any = None) -> Any:
+        if _take_retry_sleep():
+            delay = 0
+        return await self._real_asyncio.sleep(delay, result)
 
 
 _HANDLERS: Sequence[tuple[str, Any]] = (
@@ -258,6 +330,9 @@ def install() -> None:
         if not isinstance(namespace["time"], _TimeProxy):
             namespace["time"] = _TimeProxy()
         _register_on_existing_default_session()
+        # aiobotocore, now or whenever the application imports it.
+        _watch(_AIO_HOOKS, _map_aio_handlers)
+        _watch(_AIO_ENDPOINT, _patch_aio_endpoint)
         _installed = True
 
 
@@ -275,15 +350,17 @@ def _register_on_existing_default_session() -> None:
         emitter.register(event, handler, unique_id=f"pytest-ses:{event}")
 
 
-class _BotocoreWatcher(importlib.abc.MetaPathFinder):
-    """Installs the handlers right after ``botocore.handlers`` is first imported."""
+class _ImportWatcher(importlib.abc.MetaPathFinder):
+    """Calls ``on_load(module)`` right after the module ``target`` is first imported."""
 
-    TARGET = "botocore.handlers"
+    def __init__(self, target: str, on_load: Callable[[types.ModuleType], None]) -> None:
+        self.target = target
+        self._on_load = on_load
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != self.TARGET:
+        if fullname != self.target:
             return None
         sys.meta_path.remove(self)  # fire once; the module is imported once
         spec = None
@@ -295,13 +372,24 @@ class _BotocoreWatcher(importlib.abc.MetaPathFinder):
             return spec
         loader = spec.loader
         original_exec = loader.exec_module
+        on_load = self._on_load
 
         def exec_module(module: types.ModuleType) -> None:
             original_exec(module)
-            _append_handlers(module)
+            on_load(module)
 
         loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec
+
+
+def _watch(target: str, on_load: Callable[[types.ModuleType], None]) -> None:
+    """Run ``on_load`` on the module ``target``: now if it is imported, else once it is."""
+    module = sys.modules.get(target)
+    if module is not None:
+        on_load(module)
+        return
+    if not any(isinstance(f, _ImportWatcher) and f.target == target for f in sys.meta_path):
+        sys.meta_path.insert(0, _ImportWatcher(target, on_load))
 
 
 def _append_handlers(handlers_module: types.ModuleType) -> None:
@@ -316,11 +404,37 @@ def _append_handlers(handlers_module: types.ModuleType) -> None:
 def watch_botocore_import() -> None:
     """Arrange for the handlers to be installed when botocore is imported (cheap).
 
-    If botocore is already imported, its handler list is extended now.
+    If botocore is already imported, its handler list is extended now. The
+    same goes for aiobotocore's handler mapping (see :func:`_map_aio_handlers`).
     """
-    module = sys.modules.get(_BotocoreWatcher.TARGET)
-    if module is not None:
-        _append_handlers(module)
-        return
-    if not any(isinstance(f, _BotocoreWatcher) for f in sys.meta_path):
-        sys.meta_path.insert(0, _BotocoreWatcher())
+    _watch(_BOTOCORE_HANDLERS, _append_handlers)
+    _watch(_AIO_HOOKS, _map_aio_handlers)
+
+
+# -- aiobotocore --------------------------------------------------------------------------------
+
+_BOTOCORE_HANDLERS = "botocore.handlers"
+_AIO_HOOKS = "aiobotocore.hooks"
+_AIO_ENDPOINT = "aiobotocore.endpoint"
+
+
+def _map_aio_handlers(hooks_module: types.ModuleType) -> None:
+    """Have aiobotocore's emitters register :func:`_aio_before_send` for :func:`_before_send`.
+
+    ``AioHierarchicalEmitter`` swaps some of botocore's built-in handlers for
+    async versions through ``aiobotocore.hooks._HANDLER_MAPPING`` whenever one
+    is registered, which includes every aiobotocore session copying
+    ``BUILTIN_HANDLERS``. Done when that module is imported, before any
+    aiobotocore session can exist. The other handlers work as they are.
+    """
+    mapping = getattr(hooks_module, "_HANDLER_MAPPING", None)
+    if isinstance(mapping, dict):
+        mapping.setdefault(_before_send, _aio_before_send)
+
+
+def _patch_aio_endpoint(endpoint_module: types.ModuleType) -> None:
+    """Put an :class:`_AsyncioProxy` in place of ``asyncio`` in ``aiobotocore.endpoint``."""
+    namespace = vars(endpoint_module)
+    real = namespace.get("asyncio")
+    if isinstance(real, types.ModuleType) and not isinstance(real, _AsyncioProxy):
+        namespace["asyncio"] = _AsyncioProxy(real)
