@@ -50,6 +50,7 @@ class contains:
 
 def check_fields(criteria: Mapping[str, object], valid: Sequence[str], what: str) -> None:
     """A misspelt field is a TypeError naming the valid ones (and the likely one)."""
+    __tracebackhide__ = True
     unknown = [name for name in criteria if name not in valid]
     if unknown:
         hints = []
@@ -96,7 +97,13 @@ def _matches(name: str, expected: object, actual: object) -> bool:
     if isinstance(actual, list) and not isinstance(expected, list):
         return any(_matches(name, expected, item) for item in actual)
     if isinstance(expected, re.Pattern):
+        if isinstance(actual, bytes) and isinstance(expected.pattern, str):
+            actual = actual.decode("utf-8", errors="replace")  # e.g. a text pattern on ``raw``
         return isinstance(actual, str | bytes) and expected.search(actual) is not None
+    if isinstance(expected, Mapping) and hasattr(actual, "get_all"):  # Headers: ignore case
+        return all(
+            any(_matches(k, v, value) for value in actual.get_all(k)) for k, v in expected.items()
+        )
     if isinstance(expected, Mapping) and isinstance(actual, Mapping):
         return all(k in actual and _matches(k, v, actual[k]) for k, v in expected.items())
     if callable(expected) and not isinstance(expected, type):

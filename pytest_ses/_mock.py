@@ -332,7 +332,7 @@ class SESMock:
             )
             lead = "Nothing was sent, but" if not self._account.outbox else "Also,"
             hints.append(f"{lead} SES refused {len(rejected)} send attempt(s):\n{shown}")
-        regions = sorted({m.region for m in self._account.outbox} - {criteria.get("region")})
+        regions = sorted({m.region for m in self._account.outbox})
         if "region" not in criteria and len(regions) > 1:
             hints.append(f"Messages were sent in several regions: {', '.join(regions)}.")
         if self._account.not_emulated:

@@ -50,6 +50,7 @@ class _Log(Sequence[T], Generic[T]):
 
     def filter(self, **criteria: Any) -> list[T]:
         """The items matching every criterion, in order."""
+        __tracebackhide__ = True
         check_fields(criteria, self.fields, self.noun)
         return [item for item in list(self._items) if matches(item, criteria)]
 

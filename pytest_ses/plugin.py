@@ -6,7 +6,7 @@ cheap: botocore is never imported here (see ``_intercept.watch_botocore_import``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
@@ -42,6 +42,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             parser.addini(f"ses_{name}", help_text, type="linelist", default=["*"])
         else:
             parser.addini(f"ses_{name}", help_text, default="")
+    group.addoption(
+        "--ses-artifacts",
+        dest="ses_artifacts",
+        metavar="DIR",
+        default=None,
+        help="write each test's sent mail to DIR as .eml files and HTML previews "
+        "(relative to the current directory; overrides the ses_artifacts ini option)",
+    )
+    parser.addini(
+        "ses_artifacts",
+        "folder (relative to the rootdir) for each test's sent mail as .eml files and HTML "
+        "previews; empty: none written",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -111,8 +125,11 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
     hook = request.config.hook
     fake.backend.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
     fake.backend.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
-    with _intercept.activate(fake):
-        yield fake
+    try:
+        with _intercept.activate(fake):
+            yield fake
+    finally:
+        fake._stop_server()
     late = fake.late_matches()
     if late:
         request.node.add_report_section("teardown", "pytest-ses", "\n".join(late))
@@ -122,3 +139,48 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
         problem = str(exc)
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+# -- mail you can look at (see docs/artifacts.md) --------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, object, object]:
+    """Remember each test's fake, for the report hooks below."""
+    value = yield
+    if fixturedef.argname == "ses" and isinstance(value, SESMock):
+        from pytest_ses._artifacts import FAKE
+
+        request.node.stash[FAKE] = value
+    return value
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed phase of a test that used ``ses`` shows what was sent and rejected."""
+    report = yield
+    from pytest_ses._artifacts import FAKE, describe_failure
+
+    fake = item.stash.get(FAKE, None)
+    if fake is not None and report.failed:
+        describe_failure(item, report, fake)
+    if fake is not None and report.when == "teardown":
+        del item.stash[FAKE]  # items live all session; their fakes need not
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    """Once every fixture is torn down (mail sent by finalizers included), write artifacts."""
+    try:
+        return (yield)
+    finally:
+        from pytest_ses._artifacts import FAKE, write_for
+
+        fake = item.stash.get(FAKE, None)
+        if fake is not None:
+            write_for(item, fake)

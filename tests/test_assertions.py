@@ -221,3 +221,18 @@ def test_it(ses):
             ]
         )
     )
+
+
+def test_header_criteria_ignore_case_and_raw_takes_text_patterns(
+    client: SESClient, ses: SESMock
+) -> None:
+    send(client, "a@example.net", "Hello")
+    ses.assert_sent(headers={"subject": "Hello", "MIME-VERSION": "1.0"})
+    ses.assert_not_sent(headers={"subject": "Other"})
+    ses.assert_sent(raw=re.compile(r"^Subject: Hello\r$", re.MULTILINE))
+
+
+def test_unhashable_criteria_fail_as_assertions(client: SESClient, ses: SESMock) -> None:
+    send(client, "a@example.net", "Hello")
+    with pytest.raises(AssertionError, match="expected at least one message with region="):
+        ses.assert_sent(region=["eu-west-1"])

@@ -601,3 +601,62 @@ def test_hooks_let_conftest_observe_messages_and_events(pytester: pytest.Pyteste
         """
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_updating_to_a_new_topic_validates_it_and_a_kind_change_starts_a_fresh_log(
+    published: SESClient, ses: SESMock
+) -> None:
+    send(published)
+    other_topic = TOPIC + "-2"
+    for topic in (TOPIC, TOPIC, other_topic):
+        published.update_configuration_set_event_destination(
+            ConfigurationSetName="tracked",
+            EventDestination={
+                "Name": "firehose",
+                "Enabled": True,
+                "MatchingEventTypes": ["send"],
+                "SNSDestination": {"TopicARN": topic},
+            },
+        )
+    log = ses.destination("firehose")
+    assert log.kind == "sns"
+    assert log.records == []
+    assert [n["TopicArn"] for n in log.notifications] == [TOPIC, other_topic]
+
+
+def test_a_simulator_bounce_keeps_its_wording_beside_a_rule_bounce(
+    published: SESClient, ses: SESMock
+) -> None:
+    ses.set_outcome("@gone.example", "bounce")
+    send(published, "x@gone.example", "bounce@simulator.amazonses.com")
+    codes = {
+        entry["emailAddress"]: entry["diagnosticCode"]
+        for event in ses.events.filter(type="Bounce")
+        for entry in event.record["bounce"]["bouncedRecipients"]
+    }
+    assert codes == {
+        "x@gone.example": "smtp; 550 5.1.1 user unknown",
+        "bounce@simulator.amazonses.com": "smtp; 550 5.1.1 As requested: user unknown "
+        "<bounce@simulator.amazonses.com>",
+    }
+
+
+def test_eicar_in_a_send_email_body_is_rejected_and_not_an_attempt(
+    published: SESClient, ses: SESMock
+) -> None:
+    body = "Grüße " + EICAR.decode()  # non-ASCII: the MIME part is quoted-printable
+    published.send_email(
+        Source=SENDER,
+        Destination={"ToAddresses": ["a@example.net"]},
+        Message={"Subject": {"Data": "x"}, "Body": {"Text": {"Data": body}}},
+        ConfigurationSetName="tracked",
+    )
+    assert types(ses.events) == ["Send", "Reject"]
+    (point,) = published.get_send_statistics()["SendDataPoints"]
+    assert (point["DeliveryAttempts"], point["Rejects"]) == (0, 1)
+
+
+def test_outcome_rules_accept_display_name_addresses(published: SESClient, ses: SESMock) -> None:
+    ses.set_outcome("Ann <ANN@example.net>", "bounce")
+    send(published, "ann@example.net")
+    assert types(ses.events) == ["Send", "Bounce"]

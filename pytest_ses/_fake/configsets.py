@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from pytest_ses._fake.errors import SESError, invalid_parameter
-from pytest_ses._fake.events import on_destination_created
+from pytest_ses._fake.events import on_destination_saved
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.validation import NameRule, model_enum
@@ -182,7 +182,7 @@ def create_event_destination(account: Account, region: Region, params: Params) -
             f"reached for configuration set <{found.name}>.",
         )
     found.event_destinations[name] = destination
-    on_destination_created(account, region, found.name, destination)
+    on_destination_saved(account, region, found.name, destination)
     return {}
 
 
@@ -191,7 +191,9 @@ def update_event_destination(account: Account, region: Region, params: Params) -
     found = get_set(region, params["ConfigurationSetName"])
     destination = _checked_destination(found.name, params["EventDestination"])
     _require_destination(found, destination["Name"])
+    previous = found.event_destinations[destination["Name"]]
     found.event_destinations[destination["Name"]] = destination  # keeps its place in the order
+    on_destination_saved(account, region, found.name, destination, previous)
     return {}
 
 

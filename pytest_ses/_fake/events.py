@@ -218,19 +218,22 @@ def destination_log(
     return log
 
 
-def on_destination_created(
-    account: Account, region: Region, set_name: str, destination: dict[str, Any]
+def on_destination_saved(
+    account: Account,
+    region: Region,
+    set_name: str,
+    destination: dict[str, Any],
+    previous: dict[str, Any] | None = None,
 ) -> None:
-    """SES tells a new SNS destination's topic that it was validated."""
+    """A destination was created or updated: SES validates a new SNS topic by messaging it.
+
+    The destination's log follows it at once, so a change of kind shows a fresh log.
+    """
     log = destination_log(account, region.name, set_name, destination)
-    if log.kind == "sns":
-        log.notifications.append(
-            {
-                "Subject": "",
-                "Message": SNS_VALIDATION,
-                "TopicArn": destination["SNSDestination"]["TopicARN"],
-            }
-        )
+    topic = destination.get("SNSDestination", {}).get("TopicARN")
+    old_topic = (previous or {}).get("SNSDestination", {}).get("TopicARN")
+    if topic is not None and topic != old_topic:
+        log.notifications.append({"Subject": "", "Message": SNS_VALIDATION, "TopicArn": topic})
 
 
 def publish(

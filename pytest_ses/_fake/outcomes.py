@@ -86,7 +86,7 @@ def matcher(pattern: str | Callable[[str], bool]) -> Matcher:
     """An address (case-insensitive), ``@domain`` or ``*@domain``, or a predicate."""
     if callable(pattern):
         return pattern
-    wanted = pattern.lower().removeprefix("*")
+    wanted = bare(pattern).lower().removeprefix("*")
     if wanted.startswith("@"):
         return lambda address: address.lower().endswith(wanted)
     return lambda address: address.lower() == wanted
@@ -143,6 +143,14 @@ def has_eicar(raw: bytes) -> bool:
     return any(variant in flat for variant in _EICAR_B64)
 
 
+def _eicar_in_bodies(message: SentMessage) -> bool:
+    # SendEmail bodies are known as text; the MIME may hide them in quoted-printable.
+    if message.operation != "SendEmail":
+        return False
+    wanted = EICAR.decode("ascii")
+    return any(wanted in (body or "") for body in (message.text, message.html))
+
+
 def _mta(region: str) -> str:
     return (
         "a8-44.smtp-out.amazonses.com"
@@ -156,18 +164,25 @@ def after_send(account: Account, region: Region, message: SentMessage) -> None:
     now = account.clock.now()
     recipients = [bare(a) for a in message.destinations]
     emit(account, region, Event("Send", message, now, recipients, {}))
-    if has_eicar(message.raw):
-        region.sends.bucket(account.clock.time())[3] += 1
+    if has_eicar(message.raw) or _eicar_in_bodies(message):
+        counters = region.sends.bucket(account.clock.time())
+        counters[0] -= len(recipients)  # rejected, so never a delivery attempt
+        counters[3] += 1
         emit(account, region, Event("Reject", message, now, recipients, {"reason": "Bad content"}))
         return
     delivered: list[str] = []
     complaints: list[tuple[str, Outcome]] = []
-    bounces: dict[tuple[str, str], list[tuple[str, Outcome]]] = {}
+    bounces: dict[tuple[str, str, bool], list[tuple[str, Outcome]]] = {}
     delays: dict[str, list[str]] = {}
     for address in recipients:
         outcome = outcome_for(account, address)
         if outcome.kind == "bounce":
-            key = (outcome.details["bounceType"], outcome.details["bounceSubType"])
+            # The simulator's bounces combine into one event; a rule's form their own.
+            key = (
+                outcome.details["bounceType"],
+                outcome.details["bounceSubType"],
+                outcome.details.get("simulator", False),
+            )
             bounces.setdefault(key, []).append((address, outcome))
         elif outcome.kind == "delay":
             delays.setdefault(outcome.details["delay_type"], []).append(address)
@@ -184,8 +199,7 @@ def after_send(account: Account, region: Region, message: SentMessage) -> None:
             "reportingMTA": _mta(region.name),
         }
         emit(account, region, Event("Delivery", message, now, delivered, details))
-    for (bounce_type, sub_type), group in bounces.items():
-        simulated = group[0][1].details.get("simulator", False)
+    for (bounce_type, sub_type, simulated), group in bounces.items():
         bounce(account, region, message, [a for a, _ in group], bounce_type, sub_type, simulated)
     for address, outcome in complaints:
         complain(account, region, message, [address], outcome.details.get("feedback_type"),
