@@ -133,20 +133,17 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         configuration_set=params.get("ConfigurationSetName"),
     )
     _admit(account, region, envelope)
-    sent = SentMessage(
-        message_id=new_id,
-        operation="SendEmail",
-        region=region.name,
-        source=source.original,
-        destinations=[a.original for a in recipients],
-        to=[a.original for a in to],
-        cc=[a.original for a in cc],
-        bcc=[a.original for a in bcc],
-        reply_to=[a.original for a in reply_to],
-        tags=envelope.tags,
-        configuration_set=envelope.configuration_set,
-        raw=raw,
-        timestamp=account.clock.now(),
+    sent = _message(
+        account,
+        region,
+        "SendEmail",
+        new_id,
+        envelope,
+        raw,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        reply_to=reply_to,
         return_path=return_path.original if return_path else None,
         source_arn=params.get("SourceArn"),
         return_path_arn=params.get("ReturnPathArn"),
@@ -211,20 +208,17 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
     now = account.clock.time()
     new_id = message_id(region.name, now)
     delivered = _rewrite_headers(headers, new_id, mime.rfc2822_date(now))
-    sent = SentMessage(
-        message_id=new_id,
-        operation="SendRawEmail",
-        region=region.name,
-        source=source.original,
-        destinations=[a.original for a in recipients],
-        to=[a.original for a in to],
-        cc=[a.original for a in cc],
-        bcc=[a.original for a in bcc],
-        reply_to=[a.original for a in reply_to],
-        tags=tags,
-        configuration_set=envelope.configuration_set,
-        raw=mime.join_headers(delivered, newline, body),
-        timestamp=account.clock.now(),
+    sent = _message(
+        account,
+        region,
+        "SendRawEmail",
+        new_id,
+        envelope,
+        mime.join_headers(delivered, newline, body),
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        reply_to=reply_to,
         return_path=return_path[0].original if return_path else None,
         source_arn=params.get("SourceArn") or ses_headers["X-SES-SOURCE-ARN"],
         from_arn=params.get("FromArn") or ses_headers["X-SES-FROM-ARN"],
@@ -233,6 +227,39 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         mail_headers=headers,
     )
     return _record(account, region, sent, envelope)
+
+
+def _message(
+    account: Account,
+    region: Region,
+    operation: str,
+    new_id: str,
+    envelope: _Envelope,
+    raw: bytes,
+    *,
+    to: list[Address],
+    cc: list[Address],
+    bcc: list[Address],
+    reply_to: list[Address],
+    **details: Any,
+) -> SentMessage:
+    """The outbox entry for an accepted send; addresses are kept as the application wrote them."""
+    return SentMessage(
+        message_id=new_id,
+        operation=operation,
+        region=region.name,
+        source=envelope.source.original,
+        destinations=[a.original for a in envelope.recipients],
+        to=[a.original for a in to],
+        cc=[a.original for a in cc],
+        bcc=[a.original for a in bcc],
+        reply_to=[a.original for a in reply_to],
+        tags=envelope.tags,
+        configuration_set=envelope.configuration_set,
+        raw=raw,
+        timestamp=account.clock.now(),
+        **details,
+    )
 
 
 def _content(part: dict[str, str] | None) -> tuple[str, str] | None:
