@@ -305,6 +305,7 @@ def test_ini_is_relative_to_rootdir_and_the_option_to_cwd(pytester: pytest.Pytes
 
 def test_nothing_written_when_off_or_nothing_sent(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_mail=MAILING, test_quiet="def test_quiet(ses):\n    pass\n")
+
     def written() -> set[Path]:  # Python's own bytecode cache is not ours
         return {p for p in pytester.path.iterdir() if p.name != "__pycache__"}
 
