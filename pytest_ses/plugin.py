@@ -7,13 +7,15 @@ cheap: botocore is never imported here (see ``_intercept.watch_botocore_import``
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_ses import _intercept
-from pytest_ses._mock import SESMock
 from pytest_ses._settings import HELP, Settings, parse_ini
+
+if TYPE_CHECKING:
+    from pytest_ses._mock import SESMock
 
 # Install the dormant hooks as soon as botocore is imported, which may be by a
 # conftest.py or an application module long before any fixture runs.
@@ -114,6 +116,8 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
 
     Configure it with ``@pytest.mark.ses(...)`` or ``ses_*`` ini options.
     """
+    from pytest_ses._mock import SESMock  # the fake loads with the first test that uses it
+
     base = request.config.stash[_INI_SETTINGS]
     problem = None
     try:
@@ -150,10 +154,12 @@ def pytest_fixture_setup(
 ) -> Generator[None, object, object]:
     """Remember each test's fake, for the report hooks below."""
     value = yield
-    if fixturedef.argname == "ses" and isinstance(value, SESMock):
+    if fixturedef.argname == "ses":
         from pytest_ses._artifacts import FAKE
+        from pytest_ses._mock import SESMock
 
-        request.node.stash[FAKE] = value
+        if isinstance(value, SESMock):  # not a project's own fixture of that name
+            request.node.stash[FAKE] = value
     return value
 
 

@@ -266,3 +266,25 @@ def test_mock_ses_serves_a_module_scoped_fixture(pytester: pytest.Pytester) -> N
         """
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_loading_the_plugin_loads_neither_botocore_nor_the_fake() -> None:
+    # pytest imports every installed plugin on every run: this one must stay cheap.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pytest_ses.plugin, pytest_ses\n"
+        "heavy = [m for m in sys.modules if m.startswith(('botocore', 'boto3', 'pytest_ses._fake',"
+        " 'pytest_ses._mock', 'pytest_ses._wire'))]\n"
+        "assert not heavy, heavy\n"
+        "assert pytest_ses.SESMock.__name__ == 'SESMock'  # public names load on first use\n"
+        "try:\n"
+        "    pytest_ses.Nope\n"
+        "except AttributeError as exc:\n"
+        "    assert 'no attribute' in str(exc)\n"
+        "else:\n"
+        "    raise SystemExit('missing names must raise AttributeError')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
