@@ -136,13 +136,9 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
 
     from pytest_ses._wire import respond
 
-    headers: Any = request.headers  # botocore's HTTPHeaders: str or bytes values
-    region = headers.get(REGION_HEADER) or _region_from_url(request.url) or fake.default_region
-    if isinstance(region, bytes):
-        region = region.decode("ascii")
-    status, payload = respond(
-        fake.backend, region, _body_bytes(request.body), _attempt(headers.get("amz-sdk-request"))
-    )
+    headers = _header_values(request.headers, (REGION_HEADER, "amz-sdk-request"))
+    region = headers[0] or _region_from_url(request.url) or fake.default_region
+    status, payload = respond(fake.backend, region, _body_bytes(request.body), _attempt(headers[1]))
     response_headers: Any = {"Content-Type": "text/xml", "Content-Length": str(len(payload))}
     response = AWSResponse(request.url, status, response_headers, _Body(payload))
     setattr(request, _ANSWERED, response)
@@ -162,6 +158,25 @@ def _aio_before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
 
     raw = _AioBody(response.raw._payload, response.headers)
     return AioAWSResponse(response.url, response.status_code, response.headers, raw)
+
+
+def _header_values(headers: Any, names: tuple[str, ...]) -> list[str | None]:
+    """The first value of each of ``names`` (case-insensitive), as text.
+
+    botocore's headers are an ``email.message.Message``, whose lookups sanitize
+    every header on every call; one pass over its raw list is several times
+    cheaper on this per-request path.
+    """
+    wanted = [name.lower() for name in names]
+    found: list[str | None] = [None] * len(names)
+    pairs = getattr(headers, "_headers", None)
+    for key, value in pairs if pairs is not None else headers.items():
+        lowered = key.lower()
+        if lowered in wanted:
+            index = wanted.index(lowered)
+            if found[index] is None:
+                found[index] = value.decode("ascii") if isinstance(value, bytes) else str(value)
+    return found
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -329,25 +344,41 @@ def install() -> None:
         namespace = vars(botocore.endpoint)
         if not isinstance(namespace["time"], _TimeProxy):
             namespace["time"] = _TimeProxy()
-        _register_on_existing_default_session()
+        if _BOTOCORE_HANDLERS not in _fired:
+            _reach_existing_clients()
         # aiobotocore, now or whenever the application imports it.
         _watch(_AIO_HOOKS, _map_aio_handlers)
         _watch(_AIO_ENDPOINT, _patch_aio_endpoint)
         _installed = True
 
 
-def _register_on_existing_default_session() -> None:
-    # A boto3 default session made before install() would miss BUILTIN_HANDLERS.
-    # Its future clients can still be reached through its emitter. If the
-    # handlers reached it already, a second registration is harmless:
-    # _before_send answers each request once (see _ANSWERED).
-    boto3 = sys.modules.get("boto3")
-    session = getattr(boto3, "DEFAULT_SESSION", None)
-    if session is None:
-        return
-    emitter = session._session.get_component("event_emitter")
-    for event, handler in _HANDLERS:
-        emitter.register(event, handler, unique_id=f"pytest-ses:{event}")
+def _reach_existing_clients() -> None:
+    """Register the handlers on sessions and SES clients that exist already.
+
+    Only needed when botocore was imported before the import watcher was in
+    place (``mock_ses()`` in a script that made clients first; under pytest the
+    plugin's watcher is always first). Those sessions and clients copied
+    BUILTIN_HANDLERS before the handlers were on it, so they are found on the
+    heap, once. Registering twice is harmless: _before_send answers each
+    request once (see _ANSWERED).
+    """
+    import gc
+
+    from botocore.client import BaseClient
+    from botocore.session import Session
+
+    for obj in gc.get_objects():
+        if isinstance(obj, Session):
+            emitter = obj.get_component("event_emitter")
+        elif isinstance(obj, BaseClient) and obj.meta.service_model.service_name == SERVICE_EVENT:
+            emitter = obj.meta.events
+        else:
+            continue
+        for event, handler in _HANDLERS:
+            emitter.register(event, handler, unique_id=f"pytest-ses:{event}")
+
+
+_fired: set[str] = set()  # modules whose watcher ran when they were first imported
 
 
 class _ImportWatcher(importlib.abc.MetaPathFinder):
@@ -377,6 +408,7 @@ class _ImportWatcher(importlib.abc.MetaPathFinder):
         def exec_module(module: types.ModuleType) -> None:
             original_exec(module)
             on_load(module)
+            _fired.add(fullname)
 
         loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec

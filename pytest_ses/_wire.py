@@ -12,14 +12,14 @@ import base64
 import binascii
 import datetime as dt
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 from xml.sax.saxutils import escape as _escape
 
 from pytest_ses._fake.errors import SESError
+from pytest_ses._fake.ids import new_uuid
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel
@@ -59,10 +59,10 @@ def service_model() -> ServiceModel:
 
 def respond(backend: Backend, region: str, body: bytes, attempt: int = 1) -> tuple[int, bytes]:
     """Answer one Query request body: (HTTP status, XML body)."""
-    request_id = str(uuid.uuid4())
+    request_id = new_uuid()
     model = service_model()
     try:
-        fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
+        fields = _form_fields(body.decode("utf-8"))
     except UnicodeDecodeError:
         return _error_response(
             SESError("MalformedQueryString", "The request body is not UTF-8."), request_id
@@ -95,14 +95,48 @@ def respond(backend: Backend, region: str, body: bytes, attempt: int = 1) -> tup
 # -- decoding ------------------------------------------------------------------------------------
 
 
+def _form_fields(body: str) -> dict[str, str]:
+    """``application/x-www-form-urlencoded`` -> dict (the last value of a repeated name wins).
+
+    The same result as ``dict(parse_qsl(body, keep_blank_values=True))``, without
+    unquoting the many fields that need none.
+    """
+    fields = {}
+    for pair in body.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
+        fields[name] = value
+    return fields
+
+
+@cache
+def _members(shape: Any) -> tuple[tuple[str, str, Any], ...]:
+    """(member name, wire name, member shape) of a structure, read once per shape."""
+    return tuple(
+        (name, member.serialization.get("name", name), member)
+        for name, member in shape.members.items()
+    )
+
+
 def decode(fields: Mapping[str, str], operation: OperationModel) -> dict[str, Any]:
     """Form fields (without Action/Version) -> params as boto3 accepts them."""
     shape = operation.input_shape
     if shape is None:
         return {}
-    prefixes = {
-        ".".join(key.split(".")[: i + 1]) for key in fields for i in range(key.count(".") + 1)
-    }
+    prefixes: set[str] = set()
+    for field in fields:  # every dotted prefix of every key: which members are present
+        key = field
+        while key not in prefixes:
+            prefixes.add(key)
+            cut = key.rfind(".")
+            if cut < 0:
+                break
+            key = key[:cut]
     value = _decode(fields, prefixes, shape, "")
     return value if isinstance(value, dict) else {}
 
@@ -111,8 +145,7 @@ def _decode(fields: Mapping[str, str], prefixes: set[str], shape: Any, prefix: s
     kind = shape.type_name
     if kind == "structure":
         out: dict[str, Any] = {}
-        for name, member in shape.members.items():
-            wire = member.serialization.get("name", name)
+        for name, wire, member in _members(shape):
             key = f"{prefix}.{wire}" if prefix else wire
             if key in prefixes:
                 out[name] = _decode(fields, prefixes, member, key)

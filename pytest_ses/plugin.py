@@ -127,8 +127,11 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
     if problem:
         pytest.fail(problem, pytrace=False)
     hook = request.config.hook
-    fake.backend.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
-    fake.backend.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
+    # Observe only when someone implements the hooks: sending stays cheap otherwise.
+    if hook.pytest_ses_message_sent.get_hookimpls():
+        fake.backend.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
+    if hook.pytest_ses_event_published.get_hookimpls():
+        fake.backend.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
     try:
         with _intercept.activate(fake):
             yield fake

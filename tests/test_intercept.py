@@ -200,13 +200,19 @@ def test_mock_ses_in_a_script_that_made_the_default_session_first(
     script = pytester.makepyfile(
         """
         import boto3
+        import botocore.session
         from pytest_ses import mock_ses
 
         early = boto3.client("ses", region_name="eu-west-1")  # default session exists now
+        own = botocore.session.get_session()
         with mock_ses() as ses:
             later = boto3.client("ses", region_name="eu-west-1")
             later.verify_email_identity(EmailAddress="a@example.com")
-            assert [c.operation for c in ses.calls] == ["VerifyEmailIdentity"], ses.calls
+            early.verify_email_identity(EmailAddress="b@example.com")
+            own.create_client("ses", region_name="eu-west-1").get_send_quota()
+            assert [c.operation for c in ses.calls] == [
+                "VerifyEmailIdentity", "VerifyEmailIdentity", "GetSendQuota"
+            ], ses.calls
         print("OK")
         """
     )

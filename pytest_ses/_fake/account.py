@@ -52,7 +52,7 @@ class Region:
     sending_enabled: bool = True  # UpdateAccountSendingEnabled
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Call:
     """One request the fake answered: what was asked, which attempt, and how it ended.
 

@@ -22,6 +22,7 @@ class Clock:
         self._epoch = start.timestamp()
         self._offset = 0.0
         self._lock = threading.Lock()
+        self._now: tuple[float, dt.datetime] | None = None
 
     def time(self) -> float:
         """Seconds since the Unix epoch, on the virtual clock."""
@@ -29,7 +30,11 @@ class Clock:
 
     def now(self) -> dt.datetime:
         """The virtual time as an aware UTC datetime."""
-        return dt.datetime.fromtimestamp(self.time(), dt.timezone.utc)
+        epoch = self.time()
+        cached = self._now
+        if cached is None or cached[0] != epoch:  # the clock stands still between moves
+            cached = self._now = (epoch, dt.datetime.fromtimestamp(epoch, dt.timezone.utc))
+        return cached[1]
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward by ``seconds`` (which must not be negative)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -46,6 +47,7 @@ POST_DELIVERY = frozenset(("Delivery", "Bounce", "Complaint", "Open", "Click", "
 _DIMENSION_VALUE = re.compile(r"^[A-Za-z0-9_@.-]+$")
 
 
+@functools.lru_cache(maxsize=256)
 def iso(moment: dt.datetime) -> str:
     """SES's timestamp form: ISO 8601, UTC, milliseconds."""
     moment = moment.astimezone(dt.timezone.utc)

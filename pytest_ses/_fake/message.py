@@ -7,7 +7,7 @@ import datetime as dt
 import email
 import email.header
 import email.policy
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from email.message import EmailMessage
 from functools import cached_property
 
@@ -84,7 +84,7 @@ class SentMessage:
         reply_to: Sequence[str],
         tags: dict[str, str],
         configuration_set: str | None,
-        raw: bytes,
+        raw: bytes | Callable[[], bytes],
         timestamp: dt.datetime,
         return_path: str | None = None,
         source_arn: str | None = None,
@@ -107,7 +107,10 @@ class SentMessage:
         self.reply_to = list(reply_to)
         self.tags = dict(tags)
         self.configuration_set = configuration_set
-        self.raw = raw
+        if callable(raw):
+            self._build_raw = raw  # SendEmail's MIME: built when first read
+        else:
+            self.__dict__["raw"] = raw
         self.timestamp = timestamp
         self.return_path = return_path
         self.source_arn = source_arn
@@ -122,6 +125,11 @@ class SentMessage:
         # SendEmail knows its subject and bodies already: no parsing needed.
         for name, value in (known or {}).items():
             self.__dict__[name] = value
+
+    @cached_property
+    def raw(self) -> bytes:
+        """The message as SES delivers it (MIME bytes)."""
+        return self._build_raw()
 
     @cached_property
     def _parsed(self) -> EmailMessage:

@@ -11,6 +11,7 @@ import base64
 import binascii
 import codecs
 import email.utils
+import functools
 import itertools
 import re
 
@@ -21,7 +22,9 @@ _boundaries = itertools.count(1)
 _HEADER_NAME = re.compile(rb"^[\x21-\x39\x3b-\x7e]+$")
 
 
+@functools.lru_cache(maxsize=64)
 def rfc2822_date(epoch: float) -> str:
+    # Cached: the virtual clock stands still between sends, so dates repeat.
     return email.utils.formatdate(epoch, usegmt=True)
 
 

@@ -145,8 +145,6 @@ def has_eicar(raw: bytes) -> bool:
 
 def _eicar_in_bodies(message: SentMessage) -> bool:
     # SendEmail bodies are known as text; the MIME may hide them in quoted-printable.
-    if message.operation != "SendEmail":
-        return False
     wanted = EICAR.decode("ascii")
     return any(wanted in (body or "") for body in (message.text, message.html))
 
@@ -164,7 +162,7 @@ def after_send(account: Account, region: Region, message: SentMessage) -> None:
     now = account.clock.now()
     recipients = [bare(a) for a in message.destinations]
     emit(account, region, Event("Send", message, now, recipients, {}))
-    if has_eicar(message.raw) or _eicar_in_bodies(message):
+    if _eicar_in_bodies(message) if message.operation == "SendEmail" else has_eicar(message.raw):
         counters = region.sends.bucket(account.clock.time())
         counters[0] -= len(recipients)  # rejected, so never a delivery attempt
         counters[3] += 1
