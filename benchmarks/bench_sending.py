@@ -485,7 +485,7 @@ def checks(
         ratio = paired_ratio(rows[MOTO], rows[FAKE])
         ceiling = paired_ratio(rows[MOTO], bound)
         return Check(f"{bound.group}: pytest-ses vs moto", "", "", "",
-                     f"moto {ratio:.1f}x slower (ceiling, moto / {what}: {ceiling:.1f}x)",
+                     f"moto {ratio:.2f}x slower (ceiling, moto / {what}: {ceiling:.1f}x)",
                      f">= {factor:g}x faster than moto", ratio >= factor)  # fmt: skip
 
     s = by_name(send)

@@ -32,10 +32,6 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _FOLDERS = pytest.StashKey[dict[str, str]]()
 _TAKEN = pytest.StashKey[set[str]]()
 
-# The test's fake, kept from the fixture's setup until its teardown report: item.funcargs
-# lacks it when a later fixture fails, yet setup errors deserve the section too.
-FAKE = pytest.StashKey[SESMock]()
-
 
 # -- where files go --------------------------------------------------------------------------
 

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 _intercept.watch_botocore_import()
 
 _INI_SETTINGS = pytest.StashKey[Settings]()
+# Each test's fake, for the report hooks. Defined here, not in _artifacts, so
+# that tests which never use ``ses`` never import the reporting code.
+FAKE = pytest.StashKey["SESMock"]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -155,10 +158,13 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
 def pytest_fixture_setup(
     fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
 ) -> Generator[None, object, object]:
-    """Remember each test's fake, for the report hooks below."""
+    """Remember each test's fake, for the report hooks below.
+
+    ``item.funcargs`` lacks it when a later fixture fails, yet setup errors
+    deserve the report section too.
+    """
     value = yield
     if fixturedef.argname == "ses":
-        from pytest_ses._artifacts import FAKE
         from pytest_ses._mock import SESMock
 
         if isinstance(value, SESMock):  # not a project's own fixture of that name
@@ -172,10 +178,10 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failed phase of a test that used ``ses`` shows what was sent and rejected."""
     report = yield
-    from pytest_ses._artifacts import FAKE, describe_failure
-
     fake = item.stash.get(FAKE, None)
     if fake is not None and report.failed:
+        from pytest_ses._artifacts import describe_failure
+
         describe_failure(item, report, fake)
     if fake is not None and report.when == "teardown":
         del item.stash[FAKE]  # items live all session; their fakes need not
@@ -188,8 +194,8 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     try:
         return (yield)
     finally:
-        from pytest_ses._artifacts import FAKE, write_for
-
         fake = item.stash.get(FAKE, None)
         if fake is not None:
+            from pytest_ses._artifacts import write_for
+
             write_for(item, fake)
