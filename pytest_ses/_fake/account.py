@@ -26,6 +26,15 @@ SEND_OPERATIONS = frozenset(
     ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail")
 )
 API_RATE = 1.0  # non-send requests per second, per region
+_families_loaded = False
+
+
+def _load_families() -> None:
+    """Importing the operation families registers their handlers (once per process)."""
+    global _families_loaded
+    from pytest_ses._fake import configsets, identities, pausing, sending  # noqa: F401
+
+    _families_loaded = True
 
 
 @dataclasses.dataclass
@@ -117,9 +126,8 @@ class Account:
         self, region: str, operation: str, params: dict[str, Any], attempt: int = 1
     ) -> dict[str, Any]:
         """Run one SES operation; returns its result or raises ``SESError``."""
-        # Importing the families registers their handlers.
-        from pytest_ses._fake import configsets, identities, pausing, sending  # noqa: F401
-
+        if not _families_loaded:
+            _load_families()
         with self.lock:
             try:
                 result = self._run(region, operation, params)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email
+import email.contentmanager
 import email.header
+import email.parser
 import email.policy
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from email.message import EmailMessage
@@ -132,10 +134,16 @@ class SentMessage:
         return self._build_raw()
 
     @cached_property
-    def _parsed(self) -> EmailMessage:
-        message = email.message_from_bytes(self.raw, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        return message
+    def _content(self) -> tuple[str | None, str | None, list[Attachment]]:
+        """(text, html, attachments), from one parse whose tree is not kept.
+
+        compat32 leaves header values as text instead of running each through
+        the header registry, which makes parsing several times faster; the parts
+        are still EmailMessage objects, so get_body() picks the bodies as before.
+        """
+        parsed = _PARSER.parsebytes(self.raw)
+        assert isinstance(parsed, _Part)
+        return _body(parsed, "plain"), _body(parsed, "html"), _attachments(parsed)
 
     @cached_property
     def headers(self) -> Headers:
@@ -158,48 +166,68 @@ class SentMessage:
     @cached_property
     def text(self) -> str | None:
         """The plain-text body, decoded; None when absent."""
-        return _body(self._parsed, "plain")
+        return self._content[0]
 
     @cached_property
     def html(self) -> str | None:
         """The HTML body, decoded; None when absent."""
-        return _body(self._parsed, "html")
+        return self._content[1]
 
     @cached_property
     def attachments(self) -> list[Attachment]:
         """Attached files, inline images included (``inline=True``)."""
-        found = []
-        for part in self._parsed.walk():
-            if part.is_multipart():
-                continue
-            disposition = part.get_content_disposition()
-            filename = part.get_filename()
-            if disposition is None and filename is None:
-                continue
-            if (
-                disposition == "inline"
-                and filename is None
-                and part.get_content_maintype() == "text"
-            ):
-                continue  # an inline body part, not a file
-            payload = part.get_payload(decode=True)
-            content_id = part.get("Content-ID")
-            found.append(
-                Attachment(
-                    filename=filename,
-                    content_type=part.get_content_type(),
-                    content=payload if isinstance(payload, bytes) else b"",
-                    inline=disposition == "inline",
-                    content_id=content_id.strip("<>") if content_id else None,
-                )
-            )
-        return found
+        return self._content[2]
 
     def __repr__(self) -> str:
         return (
             f"<SentMessage {self.message_id} {self.operation} from {self.source!r} "
             f"to {self.destinations!r}>"
         )
+
+
+class _Part(EmailMessage):
+    """A MIME part parsed with compat32 (header values stay text), walkable like EmailMessage."""
+
+    def is_attachment(self) -> bool:  # EmailMessage's reads a header-registry object
+        return self.get_content_disposition() == "attachment"
+
+
+_PARSER = email.parser.BytesParser(_class=_Part, policy=email.policy.compat32)
+
+
+def _attachments(parsed: EmailMessage) -> list[Attachment]:
+    found = []
+    for part in parsed.walk():
+        if part.is_multipart():
+            continue
+        disposition = part.get_content_disposition()
+        filename = _decoded(part.get_filename())
+        if disposition is None and filename is None:
+            continue
+        if disposition == "inline" and filename is None and part.get_content_maintype() == "text":
+            continue  # an inline body part, not a file
+        payload = part.get_payload(decode=True)
+        content_id = part.get("Content-ID")
+        found.append(
+            Attachment(
+                filename=filename,
+                content_type=part.get_content_type(),
+                content=payload if isinstance(payload, bytes) else b"",
+                inline=disposition == "inline",
+                content_id=str(content_id).strip().strip("<>") if content_id else None,
+            )
+        )
+    return found
+
+
+def _decoded(value: str | None) -> str | None:
+    """A header parameter with RFC 2047 encoded-words decoded (compat32 leaves them)."""
+    if value is None or "=?" not in value:
+        return value
+    try:
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except (LookupError, ValueError, UnicodeDecodeError):
+        return value
 
 
 def _body(message: EmailMessage, subtype: str) -> str | None:
@@ -210,7 +238,7 @@ def _body(message: EmailMessage, subtype: str) -> str | None:
     if part is None or part.get_content_subtype() != subtype:
         return None
     try:
-        content = part.get_content()
+        content = email.contentmanager.raw_data_manager.get_content(part)
     except (LookupError, UnicodeDecodeError, ValueError):
         payload = part.get_payload(decode=True)
         return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else None
