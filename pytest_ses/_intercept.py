@@ -19,6 +19,7 @@ clock (see :class:`_AsyncioProxy`).
 
 from __future__ import annotations
 
+import contextvars
 import importlib.abc
 import importlib.machinery
 import os
@@ -63,6 +64,11 @@ class Active(Protocol):
 _stack: list[Active] = []
 _stack_lock = threading.Lock()
 _retry_pending = threading.local()
+# request-created -> before-send of the same request (same thread or task): botocore's
+# form fields before url-encoding, so the fake need not parse back what botocore encoded.
+_pending_fields: contextvars.ContextVar[tuple[str | None, dict[str, Any]] | None] = (
+    contextvars.ContextVar("pytest_ses_pending_fields", default=None)
+)
 
 
 def active() -> Active | None:
@@ -113,6 +119,8 @@ def _stamp_region(request: AWSRequest, **kwargs: Any) -> None:
         region = request.context.get("client_region")
         if region:
             request.headers[REGION_HEADER] = region
+        data = request.data
+        _pending_fields.set((request.url, data) if isinstance(data, dict) else None)
 
 
 def _choose_signer(**kwargs: Any) -> Any:
@@ -134,11 +142,18 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
         return answered
     from botocore.awsrequest import AWSResponse
 
-    from pytest_ses._wire import respond
+    from pytest_ses._wire import respond, respond_fields
 
     headers = _header_values(request.headers, (REGION_HEADER, "amz-sdk-request"))
     region = headers[0] or _region_from_url(request.url) or fake.default_region
-    status, payload = respond(fake.backend, region, _body_bytes(request.body), _attempt(headers[1]))
+    attempt = _attempt(headers[1])
+    pending = _pending_fields.get()
+    _pending_fields.set(None)
+    if pending is not None and pending[0] == request.url:  # botocore's fields, unencoded
+        fields = {k: v if isinstance(v, str) else str(v) for k, v in pending[1].items()}
+        status, payload = respond_fields(fake.backend, region, fields, attempt)
+    else:
+        status, payload = respond(fake.backend, region, _body_bytes(request.body), attempt)
     response_headers: Any = {"Content-Type": "text/xml", "Content-Length": str(len(payload))}
     response = AWSResponse(request.url, status, response_headers, _Body(payload))
     setattr(request, _ANSWERED, response)

@@ -59,14 +59,21 @@ def service_model() -> ServiceModel:
 
 def respond(backend: Backend, region: str, body: bytes, attempt: int = 1) -> tuple[int, bytes]:
     """Answer one Query request body: (HTTP status, XML body)."""
-    request_id = new_uuid()
-    model = service_model()
     try:
         fields = _form_fields(body.decode("utf-8"))
     except UnicodeDecodeError:
         return _error_response(
-            SESError("MalformedQueryString", "The request body is not UTF-8."), request_id
+            SESError("MalformedQueryString", "The request body is not UTF-8."), new_uuid()
         )
+    return respond_fields(backend, region, fields, attempt)
+
+
+def respond_fields(
+    backend: Backend, region: str, fields: dict[str, str], attempt: int = 1
+) -> tuple[int, bytes]:
+    """Answer one Query request given its form fields, which it consumes."""
+    request_id = new_uuid()
+    model = service_model()
     action = fields.pop("Action", "")
     if not action:
         return _error_response(
