@@ -13,8 +13,8 @@ import binascii
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import unquote_plus
 from xml.sax.saxutils import escape as _escape
 
@@ -131,12 +131,36 @@ def _members(shape: Any) -> tuple[tuple[str, str, Any], ...]:
 
 
 def decode(fields: Mapping[str, str], operation: OperationModel) -> dict[str, Any]:
-    """Form fields (without Action/Version) -> params as boto3 accepts them."""
+    """Form fields (without Action/Version) -> params as boto3 accepts them.
+
+    The shape of the result depends only on which keys are present, and an
+    application sends the same layout again and again: the layout is worked
+    out once (:func:`_skeleton`) and then filled with each request's values.
+    """
     shape = operation.input_shape
     if shape is None:
         return {}
+    value = _fill(_skeleton(shape, frozenset(fields)), fields)
+    return value if isinstance(value, dict) else {}
+
+
+class _Leaf(NamedTuple):
+    """A scalar in a skeleton: the form key holding it and its model type."""
+
+    key: str
+    kind: str
+
+
+class _Map(NamedTuple):
+    """A map in a skeleton: (key skeleton, value skeleton) per entry."""
+
+    entries: tuple[tuple[Any, Any], ...]
+
+
+@lru_cache(maxsize=1024)
+def _skeleton(shape: Any, keys: frozenset[str]) -> Any:
     prefixes: set[str] = set()
-    for field in fields:  # every dotted prefix of every key: which members are present
+    for field in keys:  # every dotted prefix of every key: which members are present
         key = field
         while key not in prefixes:
             prefixes.add(key)
@@ -144,21 +168,20 @@ def decode(fields: Mapping[str, str], operation: OperationModel) -> dict[str, An
             if cut < 0:
                 break
             key = key[:cut]
-    value = _decode(fields, prefixes, shape, "")
-    return value if isinstance(value, dict) else {}
+    return _walk(keys, prefixes, shape, "")
 
 
-def _decode(fields: Mapping[str, str], prefixes: set[str], shape: Any, prefix: str) -> Any:
+def _walk(keys: frozenset[str], prefixes: set[str], shape: Any, prefix: str) -> Any:
     kind = shape.type_name
     if kind == "structure":
         out: dict[str, Any] = {}
         for name, wire, member in _members(shape):
             key = f"{prefix}.{wire}" if prefix else wire
             if key in prefixes:
-                out[name] = _decode(fields, prefixes, member, key)
+                out[name] = _walk(keys, prefixes, member, key)
         return out
     if kind == "list":
-        if fields.get(prefix) == "":
+        if prefix in keys:  # ``Name=`` alone: the Query protocol's empty list
             return []
         if shape.serialization.get("flattened"):
             base = prefix
@@ -167,25 +190,39 @@ def _decode(fields: Mapping[str, str], prefixes: set[str], shape: Any, prefix: s
         items = []
         index = 1
         while f"{base}.{index}" in prefixes:
-            items.append(_decode(fields, prefixes, shape.member, f"{base}.{index}"))
+            items.append(_walk(keys, prefixes, shape.member, f"{base}.{index}"))
             index += 1
         return items
     if kind == "map":
         base = prefix if shape.serialization.get("flattened") else f"{prefix}.entry"
         key_name = shape.key.serialization.get("name", "key")
         value_name = shape.value.serialization.get("name", "value")
-        mapping: dict[str, Any] = {}
+        entries = []
         index = 1
         while f"{base}.{index}" in prefixes:
             entry = f"{base}.{index}"
-            key = _decode(fields, prefixes, shape.key, f"{entry}.{key_name}")
-            mapping[key] = _decode(fields, prefixes, shape.value, f"{entry}.{value_name}")
+            entries.append(
+                (
+                    _walk(keys, prefixes, shape.key, f"{entry}.{key_name}"),
+                    _walk(keys, prefixes, shape.value, f"{entry}.{value_name}"),
+                )
+            )
             index += 1
-        return mapping
-    raw = fields.get(prefix)
-    if raw is None:
+        return _Map(tuple(entries))
+    if prefix not in keys:
         raise WireError(f"Parameter {prefix} must be a value, not a structure or list.")
-    return _SCALARS.get(kind, _string)(raw, prefix)
+    return _Leaf(prefix, kind)
+
+
+def _fill(node: Any, fields: Mapping[str, str]) -> Any:
+    kind = type(node)
+    if kind is _Leaf:
+        return _SCALARS.get(node.kind, _string)(fields[node.key], node.key)
+    if kind is dict:
+        return {name: _fill(value, fields) for name, value in node.items()}
+    if kind is list:
+        return [_fill(value, fields) for value in node]
+    return {_fill(key, fields): _fill(value, fields) for key, value in node.entries}
 
 
 def _string(raw: str, name: str) -> str:
@@ -246,6 +283,7 @@ _SCALARS: dict[str, Callable[[str, str], Any]] = {
 # -- encoding ------------------------------------------------------------------------------------
 
 
+@cache
 def _namespace() -> str:
     return str(service_model().metadata.get("xmlNamespace", ""))
 

@@ -36,6 +36,7 @@ def encode_header_text(text: str, charset: str) -> str:
     return f"=?{charset}?B?{base64.b64encode(data).decode('ascii')}?="
 
 
+@functools.lru_cache(maxsize=32)
 def check_charset(charset: str | None) -> str:
     name = charset or "UTF-8"
     try:
