@@ -20,6 +20,7 @@ clock (see :class:`_AsyncioProxy`).
 from __future__ import annotations
 
 import contextvars
+import functools
 import importlib.abc
 import importlib.machinery
 import os
@@ -140,10 +141,7 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     answered: AWSResponse | None = getattr(request, _ANSWERED, None)
     if answered is not None:  # the handler was reached twice for one request
         return answered
-    from botocore.awsrequest import AWSResponse
-
-    from pytest_ses._wire import respond, respond_fields
-
+    AWSResponse, respond, respond_fields = _answer_imports()
     headers = _header_values(request.headers, (REGION_HEADER, "amz-sdk-request"))
     region = headers[0] or _region_from_url(request.url) or fake.default_region
     attempt = _attempt(headers[1])
@@ -158,6 +156,16 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     response = AWSResponse(request.url, status, response_headers, _Body(payload))
     setattr(request, _ANSWERED, response)
     return response
+
+
+@functools.cache
+def _answer_imports() -> tuple[type[AWSResponse], Any, Any]:
+    # Imported on first use rather than with this module: the plugin must not import botocore.
+    from botocore.awsrequest import AWSResponse
+
+    from pytest_ses._wire import respond, respond_fields
+
+    return AWSResponse, respond, respond_fields
 
 
 def _aio_before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
@@ -178,19 +186,16 @@ def _aio_before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
 def _header_values(headers: Any, names: tuple[str, ...]) -> list[str | None]:
     """The first value of each of ``names`` (case-insensitive), as text.
 
-    botocore's headers are an ``email.message.Message``, whose lookups sanitize
-    every header on every call; one pass over its raw list is several times
-    cheaper on this per-request path.
+    The prepared request that before-send receives carries botocore's
+    ``HeadersDict``, whose ``get`` is a single dict lookup; walking its items
+    through the ``Mapping`` mixins costs several times more.
     """
-    wanted = [name.lower() for name in names]
-    found: list[str | None] = [None] * len(names)
-    pairs = getattr(headers, "_headers", None)
-    for key, value in pairs if pairs is not None else headers.items():
-        lowered = key.lower()
-        if lowered in wanted:
-            index = wanted.index(lowered)
-            if found[index] is None:
-                found[index] = value.decode("ascii") if isinstance(value, bytes) else str(value)
+    found: list[str | None] = []
+    for name in names:
+        value = headers.get(name)
+        if isinstance(value, bytes):
+            value = value.decode("ascii")
+        found.append(None if value is None else str(value))
     return found
 
 
