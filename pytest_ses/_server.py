@@ -22,7 +22,8 @@ from typing import Any
 
 from pytest_ses._fake.errors import NotEmulatedError, SESError
 from pytest_ses._intercept import _attempt
-from pytest_ses._wire import Backend, encode_error, respond, service_model
+from pytest_ses._model import service_model
+from pytest_ses._wire import Backend, encode_error, respond
 
 HOST = "127.0.0.1"
 # SES takes messages up to 10 MB after base64; form encoding adds a little.

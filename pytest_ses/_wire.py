@@ -20,11 +20,10 @@ from xml.sax.saxutils import escape as _escape
 
 from pytest_ses._fake.errors import SESError
 from pytest_ses._fake.ids import new_uuid
+from pytest_ses._model import service_model
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel, ServiceModel
-
-SERVICE = "ses"
+    from botocore.model import OperationModel
 
 
 # Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot):
@@ -47,14 +46,6 @@ class Backend(Protocol):
 
 class WireError(ValueError):
     """The request could not be decoded (only seen from hand-made requests)."""
-
-
-@cache
-def service_model() -> ServiceModel:
-    """SES's model from the installed botocore, loaded once per process."""
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model(SERVICE)
 
 
 def respond(backend: Backend, region: str, body: bytes, attempt: int = 1) -> tuple[int, bytes]:

@@ -21,8 +21,8 @@ import pytest
 from botocore.parsers import create_parser
 
 from pytest_ses import SESMock, mock_ses
+from pytest_ses._model import service_model
 from pytest_ses._server import MAX_BODY
-from pytest_ses._wire import service_model
 
 TIMEOUT = 30.0  # seconds: every socket, join and subprocess here is bounded
 SUBPROCESS_TIMEOUT = 120.0

@@ -11,6 +11,7 @@ from pytest_ses._fake import faults, registry
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.errors import NotEmulatedError, SESError
 from pytest_ses._fake.quota import SendLog, TokenBucket
+from pytest_ses._fake.registry import SEND_OPERATIONS
 from pytest_ses._settings import WILDCARD, Settings
 
 if TYPE_CHECKING:
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
     from pytest_ses._fake.sending import Rejection
 
 ACCOUNT_ID = "123456789012"
-# The operations SES leaves out of its one-request-per-second API throttle.
-SEND_OPERATIONS = frozenset(
-    ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail")
-)
 API_RATE = 1.0  # non-send requests per second, per region
 _families_loaded = False
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from pytest_ses._fake.errors import SESError
-
-SEND_OPERATIONS = ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail")
+from pytest_ses._fake.registry import SEND_OPERATIONS
 
 # preset name -> (code, HTTP status, sender fault, default message)
 PRESETS: dict[str, tuple[str, int, bool, str]] = {

@@ -14,6 +14,12 @@ Handler: TypeAlias = Callable[["Account", "Region", Params], Result]
 
 HANDLERS: dict[str, Handler] = {}
 
+# The sending operations: outside SES's one-request-per-second API throttle, with
+# their own throttle message and their refusals kept in ``ses.rejected``.
+SEND_OPERATIONS = frozenset(
+    ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail")
+)
+
 
 def operation(name: str) -> Callable[[Handler], Handler]:
     """Register the decorated function as the handler of SES operation ``name``."""

@@ -9,10 +9,8 @@ from __future__ import annotations
 import dataclasses
 import string
 from functools import cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from botocore.model import ServiceModel
+from pytest_ses._model import service_model
 
 _ALNUM = frozenset(string.ascii_letters + string.digits)
 
@@ -58,7 +56,7 @@ def model_enum(shape_name: str) -> tuple[str, ...]:
     """
     from botocore.model import StringShape
 
-    shape = _model().shape_for(shape_name)
+    shape = service_model().shape_for(shape_name)
     assert isinstance(shape, StringShape), shape_name
     return tuple(shape.enum)
 
@@ -66,11 +64,4 @@ def model_enum(shape_name: str) -> tuple[str, ...]:
 @cache
 def operation_names() -> tuple[str, ...]:
     """Every operation of SES's model (emulated or not)."""
-    return tuple(_model().operation_names)
-
-
-@cache
-def _model() -> ServiceModel:
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model("ses")
+    return tuple(service_model().operation_names)
