@@ -191,3 +191,15 @@ def test_delete_verified_email_address_never_deletes_a_domain(
     ses.verify("example.org")
     client.delete_verified_email_address(EmailAddress="example.org")
     assert client.list_identities()["Identities"] == ["example.org"]
+
+
+def test_identities_match_case_insensitively(client: SESClient, ses: SESMock) -> None:
+    client.verify_email_identity(EmailAddress="Sender@Example.com")
+    client.verify_email_identity(EmailAddress="sender@example.com")
+    client.verify_domain_identity(Domain="Example.org")
+    assert client.list_identities()["Identities"] == ["Example.org", "Sender@Example.com"]
+    attributes = client.get_identity_verification_attributes(Identities=["example.ORG"])
+    assert list(attributes["VerificationAttributes"]) == ["example.ORG"]
+    client.delete_identity(Identity="sender@example.com")
+    client.delete_verified_email_address(EmailAddress="EXAMPLE.ORG")  # a domain: kept
+    assert client.list_identities()["Identities"] == ["Example.org"]

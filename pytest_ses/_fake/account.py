@@ -48,7 +48,7 @@ class Region:
     """Everything SES keeps per region: identities, configuration sets, quotas and counters."""
 
     name: str
-    identities: dict[str, Identity] = dataclasses.field(default_factory=dict)
+    identities: dict[str, Identity] = dataclasses.field(default_factory=dict)  # by lower-case name
     configuration_sets: dict[str, ConfigurationSet] = dataclasses.field(default_factory=dict)
     sends: SendLog = dataclasses.field(default_factory=SendLog)
     api_throttle: TokenBucket = dataclasses.field(

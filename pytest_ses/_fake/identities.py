@@ -51,16 +51,17 @@ def add_identity(region: Region, name: str) -> None:
     """Record ``name`` (an address, or else a domain) as verified in ``region``."""
     from pytest_ses._fake.account import Identity
 
-    if name in region.identities:
+    key = name.lower()  # SES matches identities case-insensitively
+    if key in region.identities:
         return
     if len(region.identities) >= MAX_IDENTITIES:
         from pytest_ses._fake.errors import SESError
 
         raise SESError("LimitExceeded", f"Maximum number of identities ({MAX_IDENTITIES}) reached.")
     if "@" in name:
-        region.identities[name] = Identity(_check_email(name), "EmailAddress")
+        region.identities[key] = Identity(_check_email(name), "EmailAddress")
     else:
-        region.identities[name] = Identity(_check_domain(name), "Domain", _token(region, name))
+        region.identities[key] = Identity(_check_domain(name), "Domain", _token(region, name))
 
 
 def is_verified(account: Account, region: Region, address_or_domain: str) -> bool:
@@ -69,8 +70,7 @@ def is_verified(account: Account, region: Region, address_or_domain: str) -> boo
         return True
     wanted = address_or_domain.strip().lower()
     domain = wanted.rpartition("@")[2]
-    known = {name.lower() for name in region.identities}
-    return wanted in known or domain in known
+    return wanted in region.identities or domain in region.identities
 
 
 @operation("VerifyEmailIdentity")
@@ -89,7 +89,7 @@ def verify_email_address(account: Account, region: Region, params: Params) -> Re
 def verify_domain_identity(account: Account, region: Region, params: Params) -> Result:
     domain = _check_domain(params["Domain"])
     add_identity(region, domain)
-    return {"VerificationToken": region.identities[domain].token}
+    return {"VerificationToken": region.identities[domain.lower()].token}
 
 
 @operation("ListIdentities")
@@ -119,15 +119,15 @@ def list_verified_email_addresses(account: Account, region: Region, params: Para
 @operation("DeleteIdentity")
 def delete_identity(account: Account, region: Region, params: Params) -> Result:
     # SES answers success for an identity it does not have.
-    region.identities.pop(params["Identity"], None)
+    region.identities.pop(params["Identity"].lower(), None)
     return {}
 
 
 @operation("DeleteVerifiedEmailAddress")
 def delete_verified_email_address(account: Account, region: Region, params: Params) -> Result:
-    identity = region.identities.get(params["EmailAddress"])
+    identity = region.identities.get(params["EmailAddress"].lower())
     if identity is not None and identity.kind == "EmailAddress":  # never a domain
-        del region.identities[identity.name]
+        del region.identities[identity.name.lower()]
     return {}
 
 
@@ -142,7 +142,7 @@ def get_identity_verification_attributes(
         )
     attributes = {}
     for name in wanted:
-        identity = region.identities.get(name)
+        identity = region.identities.get(name.lower())
         if identity is None:
             continue  # SES leaves out identities it does not know
         entry = {"VerificationStatus": "Success"}

@@ -373,5 +373,5 @@ def _record(account: Account, region: Region, sent: SentMessage, envelope: _Enve
 
 def _identity(account: Account, region: Region, source: Address) -> str:
     """The verified identity that let ``source`` send: the address, else its domain."""
-    known = {name.lower(): name for name in region.identities}
-    return known.get(source.address.lower()) or known.get(source.domain) or source.address
+    found = region.identities.get(source.address.lower()) or region.identities.get(source.domain)
+    return found.name if found else source.address
