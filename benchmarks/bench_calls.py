@@ -37,19 +37,17 @@ import argparse
 import gc
 import importlib.metadata
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import botocore
 import botocore.session
+from _machine import machine
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
@@ -57,6 +55,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
 
 REGION = "us-east-1"
+PACKAGES = ("botocore", "boto3", "moto", "pytest-ses")
 XMLNS = "http://ses.amazonaws.com/doc/2010-12-01/"
 REQUEST_ID = "5f2c4f7e-3d2a-4a8e-9a55-0c1c7b0e6f11"
 SENDER = "sender@example.com"
@@ -387,43 +386,6 @@ def paired_ratio(row: Row, floor: Row) -> float:
     return statistics.median(a / b for a, b in zip(row.samples, floor.samples, strict=True))
 
 
-def source_revision() -> str:
-    """The git revision of the pytest_ses being measured (``-dirty``: with local changes)."""
-    import pytest_ses
-
-    folder = Path(pytest_ses.__file__).resolve().parent
-    try:
-        described = subprocess.run(
-            ["git", "-C", str(folder), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return f"{described} ({folder})"
-
-
-def machine(load_at_start: float) -> list[tuple[str, str]]:
-    def version(name: str) -> str:
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            return "not installed"
-
-    return [
-        ("CPUs (os.cpu_count)", str(os.cpu_count())),
-        ("1-min load average, start / end", f"{load_at_start:.2f} / {os.getloadavg()[0]:.2f}"),
-        ("Platform", platform.platform()),
-        ("Python", sys.version.split()[0]),
-        ("botocore", version("botocore")),
-        ("boto3", version("boto3")),
-        ("moto", version("moto")),
-        ("pytest-ses", version("pytest-ses")),
-        ("pytest-ses source", source_revision()),
-    ]
-
-
 def render(
     rows: Sequence[Row], rounds: int, calls: int, setup: Setup, markdown: bool, load: float
 ) -> tuple[str, bool]:
@@ -455,7 +417,7 @@ def render(
                 f"mock_ses() set-up + teardown: {row.median_us:.1f} µs "
                 f"(target < 1000 µs): {'met' if ok else 'MISSED'}"
             )
-    info = machine(load)
+    info = machine(load, PACKAGES)
     enter_exit = ", ".join(f"{r.units} x {r.name}" for r in rows if r.group == ENTER_EXIT)
     setup_line = (
         f"{rounds} rounds, contenders alternated round by round; per round {calls} calls "

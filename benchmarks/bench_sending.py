@@ -58,11 +58,13 @@ from email.policy import SMTP
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from _machine import machine
 from bench_calls import (
     DUMMY_CREDENTIALS,
     FAKE_SETTINGS,
     FLOOR,
     OPERATIONS,
+    PACKAGES,
     REGION,
     SENDER,
     Operation,
@@ -70,7 +72,6 @@ from bench_calls import (
     add_null_handlers,
     call_loop,
     dummy_client,
-    machine,
     new_client,
     paired_ratio,
     patched_environ,
@@ -647,7 +648,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         render(
             checks(send, big, raw_size, typical, many, memory),
             notes,
-            [("nproc (CPUs usable by this process)", str(usable_cpus())), *machine(load)],
+            [("nproc (CPUs usable by this process)", str(usable_cpus())), *machine(load, PACKAGES)],
             args.markdown,
         )
     )

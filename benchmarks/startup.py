@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import os
-import platform
 import re
 import resource
 import statistics
@@ -39,6 +38,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from _machine import machine
+
+PACKAGES = ("pytest", "botocore", "pytest-ses")
 
 PLUGIN = "pytest_ses.plugin"
 PACKAGE = "pytest_ses"
@@ -251,36 +254,6 @@ def iqr(values: Sequence[float]) -> str:
     return f"{q[0]:.1f}-{q[2]:.1f}"
 
 
-def source_revision() -> str:
-    """The git revision of the pytest_ses being measured (``-dirty``: with local changes)."""
-    import pytest_ses
-
-    folder = Path(pytest_ses.__file__).resolve().parent
-    try:
-        described = subprocess.run(
-            ["git", "-C", str(folder), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return f"{described} ({folder})"
-
-
-def machine(load_at_start: float) -> list[tuple[str, str]]:
-    return [
-        ("CPUs (os.cpu_count)", str(os.cpu_count())),
-        ("1-min load average, start / end", f"{load_at_start:.2f} / {os.getloadavg()[0]:.2f}"),
-        ("Platform", platform.platform()),
-        ("Python", sys.version.split()[0]),
-        ("pytest", importlib.metadata.version("pytest")),
-        ("botocore", importlib.metadata.version("botocore")),
-        ("pytest-ses", importlib.metadata.version("pytest-ses")),
-        ("pytest-ses source", source_revision()),
-    ]
-
-
 def table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
     if markdown:
         return [
@@ -387,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"absent with -p no:ses: {disabled}"
     )
     out.append("")
-    out.extend(table(["machine", ""], [[k, v] for k, v in machine(load)], md))
+    out.extend(table(["machine", ""], [[k, v] for k, v in machine(load, PACKAGES)], md))
     print("\n".join(out))
     return 0 if not bare.forbidden else 1
 
