@@ -36,45 +36,32 @@ class AssertionsAPI:
         see the documentation for patterns, callables, ``ANY`` and ``contains``.
         """
         __tracebackhide__ = True
-        outbox = self.outbox
-        found = outbox.filter(**criteria)
-        if (times is None and found) or len(found) == times:
-            return found
-        wanted = "at least one" if times is None else f"exactly {times}"
-        self._failed.append((criteria, len(self._account.outbox)))
-        raise AssertionError(outbox.explain(criteria, found, wanted) + self._hints(criteria))
+
+        def failed() -> str:  # remembered, to point out a match that arrives later
+            self._failed.append((criteria, len(self._account.outbox)))
+            return self._hints(criteria)
+
+        return self.outbox.expect(criteria, times, failed)
 
     def assert_not_sent(self, **criteria: Any) -> None:
         """Fail if any message matching ``criteria`` was sent."""
         __tracebackhide__ = True
-        outbox = self.outbox
-        found = outbox.filter(**criteria)
-        if found:
-            raise AssertionError(outbox.explain(criteria, found, "no"))
+        self.outbox.refute(criteria)
 
     def assert_nothing_sent(self) -> None:
         """Fail if any message was sent at all."""
         __tracebackhide__ = True
-        if self._account.outbox:
-            raise AssertionError(self.outbox.explain({}, list(self._account.outbox), "no"))
+        self.outbox.refute({})
 
     def assert_event(self, *, times: int | None = None, **criteria: Any) -> list[Event]:
         """Fail unless an event matching ``criteria`` was recorded (exactly ``times`` if given)."""
         __tracebackhide__ = True
-        events = self.events
-        found = events.filter(**criteria)
-        if (times is None and found) or len(found) == times:
-            return found
-        wanted = "at least one" if times is None else f"exactly {times}"
-        raise AssertionError(events.explain(criteria, found, wanted) + self._hints(criteria))
+        return self.events.expect(criteria, times, lambda: self._hints(criteria))
 
     def assert_no_event(self, **criteria: Any) -> None:
         """Fail if any event matching ``criteria`` was recorded."""
         __tracebackhide__ = True
-        events = self.events
-        found = events.filter(**criteria)
-        if found:
-            raise AssertionError(events.explain(criteria, found, "no"))
+        self.events.refute(criteria)
 
     def _hints(self, criteria: dict[str, Any]) -> str:
         hints = []

@@ -7,7 +7,7 @@ described in :mod:`pytest_ses._matching`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 from pytest_ses._fake.events import Event
@@ -61,6 +61,24 @@ class _Log(Sequence[T], Generic[T]):
         if len(found) != 1:
             raise AssertionError(self.explain(criteria, found, "exactly one"))
         return found[0]
+
+    def expect(
+        self, criteria: dict[str, Any], times: int | None, hints: Callable[[], str]
+    ) -> list[T]:
+        """The matches, if there are any (exactly ``times``, if given); else AssertionError."""
+        __tracebackhide__ = True
+        found = self.filter(**criteria)
+        if (times is None and found) or len(found) == times:
+            return found
+        wanted = "at least one" if times is None else f"exactly {times}"
+        raise AssertionError(self.explain(criteria, found, wanted) + hints())
+
+    def refute(self, criteria: dict[str, Any]) -> None:
+        """AssertionError, listing them, if any item matches ``criteria``."""
+        __tracebackhide__ = True
+        found = self.filter(**criteria)
+        if found:
+            raise AssertionError(self.explain(criteria, found, "no"))
 
     def explain(self, criteria: dict[str, Any], found: list[T], wanted: str) -> str:
         """The failure text: what was expected, then every item and why it (did not) match."""
