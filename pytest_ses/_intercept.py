@@ -30,7 +30,7 @@ import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from pytest_ses._wire import Backend
 
 SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES
-REGION_HEADER = "X-Pytest-Ses-Region"
 MAX_BACKOFF = 20  # seconds: botocore standard mode's cap
 _ENV_WHILE_ACTIVE = {"AWS_EC2_METADATA_DISABLED": "true"}
 _ANSWERED = "_pytest_ses_response"  # set on a request once the fake answered it
@@ -67,8 +66,21 @@ _stack_lock = threading.Lock()
 _retry_pending = threading.local()
 # request-created -> before-send of the same request (same thread or task): botocore's
 # form fields before url-encoding, so the fake need not parse back what botocore encoded.
-_pending_fields: contextvars.ContextVar[tuple[str | None, dict[str, Any]] | None] = (
-    contextvars.ContextVar("pytest_ses_pending_fields", default=None)
+
+
+class _Pending(NamedTuple):
+    """What request-created saw of a request that its before-send cannot see."""
+
+    url: str
+    region: str | None  # the client's region, which a custom endpoint_url hides
+    attempt: int  # botocore's attempt number (it makes a new request for each)
+    fields: dict[str, Any] | None  # botocore's form fields before url-encoding
+
+
+# request-created -> before-send of the same request (same thread or task), so that the
+# fake need not parse back what botocore encoded.
+_pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
+    "pytest_ses_pending", default=None
 )
 
 
@@ -114,14 +126,19 @@ def _restore_environ(saved: dict[str, str | None]) -> None:
 # -- the handlers -------------------------------------------------------------------------------
 
 
-def _stamp_region(request: AWSRequest, **kwargs: Any) -> None:
-    """request-created: remember the client's region, which a custom endpoint_url hides."""
+def _note_request(request: AWSRequest, **kwargs: Any) -> None:
+    """request-created: note the client's region, the attempt and the unencoded form fields."""
     if _stack:
-        region = request.context.get("client_region")
-        if region:
-            request.headers[REGION_HEADER] = region
+        context = request.context
         data = request.data
-        _pending_fields.set((request.url, data) if isinstance(data, dict) else None)
+        _pending.set(
+            _Pending(
+                request.url,
+                context.get("client_region"),
+                context.get("retries", {}).get("attempt", 1),
+                data if type(data) is dict else None,
+            )
+        )
 
 
 def _choose_signer(**kwargs: Any) -> Any:
@@ -142,13 +159,17 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     if answered is not None:  # the handler was reached twice for one request
         return answered
     AWSResponse, respond, respond_fields = _answer_imports()
-    headers = _header_values(request.headers, (REGION_HEADER, "amz-sdk-request"))
-    region = headers[0] or _region_from_url(request.url) or fake.default_region
-    attempt = _attempt(headers[1])
-    pending = _pending_fields.get()
-    _pending_fields.set(None)
-    if pending is not None and pending[0] == request.url:  # botocore's fields, unencoded
-        fields = {k: v if isinstance(v, str) else str(v) for k, v in pending[1].items()}
+    pending = _pending.get()
+    if pending is not None and pending.url == request.url:
+        _pending.set(None)
+        region = pending.region or _region_from_url(request.url) or fake.default_region
+        attempt = pending.attempt
+        fields = pending.fields
+    else:  # not seen at request-created (another handler changed the request)
+        region = _region_from_url(request.url) or fake.default_region
+        attempt = _attempt(request.headers.get("amz-sdk-request"))
+        fields = None
+    if fields is not None:
         status, payload = respond_fields(fake.backend, region, fields, attempt)
     else:
         status, payload = respond(fake.backend, region, _body_bytes(request.body), attempt)
@@ -181,22 +202,6 @@ def _aio_before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
 
     raw = _AioBody(response.raw._payload, response.headers)
     return AioAWSResponse(response.url, response.status_code, response.headers, raw)
-
-
-def _header_values(headers: Any, names: tuple[str, ...]) -> list[str | None]:
-    """The first value of each of ``names`` (case-insensitive), as text.
-
-    The prepared request that before-send receives carries botocore's
-    ``HeadersDict``, whose ``get`` is a single dict lookup; walking its items
-    through the ``Mapping`` mixins costs several times more.
-    """
-    found: list[str | None] = []
-    for name in names:
-        value = headers.get(name)
-        if isinstance(value, bytes):
-            value = value.decode("ascii")
-        found.append(None if value is None else str(value))
-    return found
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -335,7 +340,7 @@ class _AsyncioProxy(types.ModuleType):
 
 
 _HANDLERS: Sequence[tuple[str, Any]] = (
-    (f"request-created.{SERVICE_EVENT}", _stamp_region),
+    (f"request-created.{SERVICE_EVENT}", _note_request),
     (f"choose-signer.{SERVICE_EVENT}", _choose_signer),
     (f"before-send.{SERVICE_EVENT}", _before_send),
     ("needs-retry", _needs_retry),

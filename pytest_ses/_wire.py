@@ -60,19 +60,21 @@ def respond(backend: Backend, region: str, body: bytes, attempt: int = 1) -> tup
 
 
 def respond_fields(
-    backend: Backend, region: str, fields: dict[str, str], attempt: int = 1
+    backend: Backend, region: str, fields: Mapping[str, Any], attempt: int = 1
 ) -> tuple[int, bytes]:
-    """Answer one Query request given its form fields, which it consumes."""
+    """Answer one Query request given its form fields (left as they are).
+
+    Values may be botocore's unencoded ones (an ``int`` for an integer member),
+    which the decoders take as readily as text.
+    """
     request_id = new_uuid()
-    model = service_model()
-    action = fields.pop("Action", "")
+    action = fields.get("Action", "")
     if not action:
         return _error_response(
             SESError("MissingAction", "The request must contain the parameter Action."), request_id
         )
-    try:
-        operation = model.operation_model(action)
-    except Exception:  # botocore raises OperationNotFoundError
+    operation = _operation(action)
+    if operation is None:
         # An action SES does not have at all is an SES error. An SES operation
         # the fake does not emulate reaches the fake, which records and refuses it.
         return _error_response(
@@ -88,6 +90,15 @@ def respond_fields(
     except SESError as exc:
         return _error_response(exc, request_id)
     return 200, encode_result(operation, result, request_id)
+
+
+@lru_cache(maxsize=256)
+def _operation(action: str) -> OperationModel | None:
+    """The model of ``action``, or None if SES has no such action (a cheap lookup per call)."""
+    try:
+        return service_model().operation_model(action)
+    except Exception:  # botocore raises OperationNotFoundError
+        return None
 
 
 # -- decoding ------------------------------------------------------------------------------------
@@ -121,18 +132,64 @@ def _members(shape: Any) -> tuple[tuple[str, str, Any], ...]:
     )
 
 
-def decode(fields: Mapping[str, str], operation: OperationModel) -> dict[str, Any]:
-    """Form fields (without Action/Version) -> params as boto3 accepts them.
+def decode(fields: Mapping[str, Any], operation: OperationModel) -> dict[str, Any]:
+    """Form fields -> params as boto3 accepts them (``Action`` and ``Version`` are ignored).
 
     The shape of the result depends only on which keys are present, and an
-    application sends the same layout again and again: the layout is worked
-    out once (:func:`_skeleton`) and then filled with each request's values.
+    application sends the same layout again and again: each layout is turned
+    once into a function that builds the params (:func:`_decoder`), which
+    later requests of that layout just call.
     """
     shape = operation.input_shape
     if shape is None:
         return {}
-    value = _fill(_skeleton(shape, frozenset(fields)), fields)
+    value = _decoder(shape, tuple(fields))(fields)
     return value if isinstance(value, dict) else {}
+
+
+@lru_cache(maxsize=1024)
+def _decoder(shape: Any, keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+    """A function building the params of ``shape`` from fields with exactly ``keys``.
+
+    It is one Python expression (dict and list displays whose leaves index the
+    fields), compiled once: a walk of the model per request would cost several
+    times more. Keys reach the source only through ``repr``.
+    """
+    present = frozenset(keys)
+    prefixes: set[str] = set()
+    for field in present:  # every dotted prefix of every key: which members are present
+        key = field
+        while key not in prefixes:
+            prefixes.add(key)
+            cut = key.rfind(".")
+            if cut < 0:
+                break
+            key = key[:cut]
+    converters: dict[str, Callable[[Any, str], Any]] = {}
+    source = _expression(_walk(present, prefixes, shape, ""), converters)
+    code = compile(f"lambda f: {source}", "<pytest-ses decoder>", "eval")
+    built: Callable[[Mapping[str, Any]], Any] = eval(code, {"__builtins__": {}, **converters})
+    return built
+
+
+def _expression(node: Any, converters: dict[str, Callable[[Any, str], Any]]) -> str:
+    """Python source that evaluates a skeleton node against the fields ``f``."""
+    kind = type(node)
+    if kind is _Leaf:
+        if node.kind == "string":
+            return f"f[{node.key!r}]"
+        name = f"_{node.kind}"
+        converters[name] = _SCALARS.get(node.kind, _string)
+        return f"{name}(f[{node.key!r}], {node.key!r})"
+    if kind is dict:
+        items = ", ".join(f"{name!r}: {_expression(v, converters)}" for name, v in node.items())
+        return "{" + items + "}"
+    if kind is list:
+        return "[" + ", ".join(_expression(v, converters) for v in node) + "]"
+    entries = ", ".join(
+        f"{_expression(k, converters)}: {_expression(v, converters)}" for k, v in node.entries
+    )
+    return "{" + entries + "}"
 
 
 class _Leaf(NamedTuple):
@@ -146,20 +203,6 @@ class _Map(NamedTuple):
     """A map in a skeleton: (key skeleton, value skeleton) per entry."""
 
     entries: tuple[tuple[Any, Any], ...]
-
-
-@lru_cache(maxsize=1024)
-def _skeleton(shape: Any, keys: frozenset[str]) -> Any:
-    prefixes: set[str] = set()
-    for field in keys:  # every dotted prefix of every key: which members are present
-        key = field
-        while key not in prefixes:
-            prefixes.add(key)
-            cut = key.rfind(".")
-            if cut < 0:
-                break
-            key = key[:cut]
-    return _walk(keys, prefixes, shape, "")
 
 
 def _walk(keys: frozenset[str], prefixes: set[str], shape: Any, prefix: str) -> Any:
@@ -203,17 +246,6 @@ def _walk(keys: frozenset[str], prefixes: set[str], shape: Any, prefix: str) -> 
     if prefix not in keys:
         raise WireError(f"Parameter {prefix} must be a value, not a structure or list.")
     return _Leaf(prefix, kind)
-
-
-def _fill(node: Any, fields: Mapping[str, str]) -> Any:
-    kind = type(node)
-    if kind is _Leaf:
-        return _SCALARS.get(node.kind, _string)(fields[node.key], node.key)
-    if kind is dict:
-        return {name: _fill(value, fields) for name, value in node.items()}
-    if kind is list:
-        return [_fill(value, fields) for value in node]
-    return {_fill(key, fields): _fill(value, fields) for key, value in node.entries}
 
 
 def _string(raw: str, name: str) -> str:
@@ -281,29 +313,42 @@ def _namespace() -> str:
 
 def encode_result(operation: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
     """A result dict -> the XML body of a successful Query response."""
-    name = operation.name
-    parts = [f'<{name}Response xmlns="{_namespace()}">']
-    shape = operation.output_shape
+    head, shape, middle, footer = _frame(operation)
+    parts = [head]
     if shape is not None:
-        wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
-        parts.append(f"<{wrapper}>")
         _encode_members(parts, shape, result)
-        parts.append(f"</{wrapper}>")
     elif result:
-        raise TypeError(f"{name} has no output, but the fake returned {result!r}")
-    parts.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
-    parts.append(f"</{name}Response>")
+        raise TypeError(f"{operation.name} has no output, but the fake returned {result!r}")
+    parts += (middle, request_id, footer)
     return "".join(parts).encode("utf-8")
 
 
+@cache
+def _frame(operation: OperationModel) -> tuple[str, Any, str, str]:
+    """The fixed XML of a response: (before the result's members, the output shape,
+    between the members and the RequestId, after the RequestId)."""
+    name = operation.name
+    shape = operation.output_shape
+    head = f'<{name}Response xmlns="{_namespace()}">'
+    middle = "<ResponseMetadata><RequestId>"
+    if shape is not None:
+        wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
+        head += f"<{wrapper}>"
+        middle = f"</{wrapper}>{middle}"
+    return head, shape, middle, f"</RequestId></ResponseMetadata></{name}Response>"
+
+
 def _encode_members(parts: list[str], shape: Any, value: Mapping[str, Any]) -> None:
-    members = shape.members
-    unknown = set(value) - set(members)
-    if unknown:
+    encoded = 0
+    for name, wire, member in _members(shape):
+        item = value.get(name)
+        if item is not None:
+            _encode(parts, member, wire, item)
+        if name in value:
+            encoded += 1
+    if encoded != len(value):
+        unknown = set(value) - set(shape.members)
         raise TypeError(f"{shape.name} has no member(s) {sorted(unknown)}")
-    for name, member in members.items():
-        if name in value and value[name] is not None:
-            _encode(parts, member, member.serialization.get("name", name), value[name])
 
 
 def _encode(parts: list[str], shape: Any, tag: str, value: Any) -> None:
