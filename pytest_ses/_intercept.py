@@ -71,7 +71,7 @@ _retry_pending = threading.local()
 class _Pending(NamedTuple):
     """What request-created saw of a request that its before-send cannot see."""
 
-    url: str
+    url: str | None
     region: str | None  # the client's region, which a custom endpoint_url hides
     attempt: int  # botocore's attempt number (it makes a new request for each)
     fields: dict[str, Any] | None  # botocore's form fields before url-encoding

@@ -88,6 +88,23 @@ def test_custom_endpoint_url_keeps_its_region(ses: SESMock) -> None:
     assert home.list_identities()["Identities"] == []
 
 
+def test_a_request_another_handler_changed_is_read_from_its_body(ses: SESMock) -> None:
+    # request-created notes the request's URL; an application handler that then
+    # moves the request makes the note stale, and the body is decoded instead.
+    def move(request: Any, **kwargs: Any) -> None:
+        request.url = request.url + "?moved=1"
+
+    client = boto3.client("ses", region_name="eu-west-1")
+    client.meta.events.register("request-created.ses", move)
+    ses.fail_next("VerifyEmailIdentity", "Throttling", "Rate exceeded")
+    client.verify_email_identity(EmailAddress="a@example.com")
+    assert [(c.region, c.attempt, c.outcome) for c in ses.calls] == [
+        ("eu-west-1", 1, "Throttling"),
+        ("eu-west-1", 2, "ok"),
+    ]
+    assert ses.calls[-1].params == {"EmailAddress": "a@example.com"}
+
+
 def test_state_is_per_region(ses: SESMock) -> None:
     dublin = boto3.client("ses", region_name="eu-west-1")
     virginia = boto3.client("ses", region_name="us-east-1")

@@ -6,10 +6,10 @@ The error texts are the JavaMail ``InternetAddress`` wordings SES returns
 
 from __future__ import annotations
 
-import dataclasses
 import email.header
 import email.utils
 import re
+from typing import NamedTuple
 
 from pytest_ses._fake.errors import invalid_parameter
 
@@ -27,9 +27,12 @@ _PLAIN = re.compile(
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
 
 
-@dataclasses.dataclass(frozen=True)
-class Address:
-    """One parsed mailbox: what was written, the display name (decoded) and the addr-spec."""
+class Address(NamedTuple):
+    """One parsed mailbox: what was written, the display name (decoded) and the addr-spec.
+
+    A tuple rather than a dataclass: every send makes several, and a tuple is
+    the cheapest immutable record to build.
+    """
 
     original: str
     name: str

@@ -13,7 +13,6 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pytest_ses._fake.addresses import bare
@@ -54,6 +53,9 @@ def iso(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+Details = dict[str, Any] | Callable[["Event"], dict[str, Any]]
+
+
 class Event:
     """One event SES recorded for a sent message, as published to event destinations.
 
@@ -61,7 +63,22 @@ class Event:
     publishes (a dict); ``destinations`` names the event destinations that
     received it (empty for a message sent without a configuration set, as SES
     then publishes nothing).
+
+    Every accepted message makes at least two of these, so they hold little:
+    no instance dict, and what can be derived (the type's details, given as a
+    function of the event) is derived when first read.
     """
+
+    __slots__ = (
+        "_destinations",
+        "_details",
+        "_link_tags",
+        "_record",
+        "message",
+        "recipients",
+        "timestamp",
+        "type",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -69,25 +86,55 @@ class Event:
         message: SentMessage,
         timestamp: dt.datetime,
         recipients: list[str],
-        details: dict[str, Any],
+        details: Details,
         link_tags: dict[str, list[str]] | None = None,
     ) -> None:
         self.type = type
         self.message = message
-        self.message_id = message.message_id
-        self.configuration_set = message.configuration_set
-        self.region = message.region
         self.timestamp = timestamp
         self.recipients = recipients
-        self.destinations: list[str] = []
         self._details = details
-        self.link_tags = link_tags or {}  # a Click's link tags, for linkTag dimensions
+        self._link_tags = link_tags
+        self._destinations: tuple[str, ...] = ()
+        self._record: dict[str, Any] | None = None
 
-    @cached_property
+    @property
+    def message_id(self) -> str:
+        return self.message.message_id
+
+    @property
+    def configuration_set(self) -> str | None:
+        return self.message.configuration_set
+
+    @property
+    def region(self) -> str:
+        return self.message.region
+
+    @property
+    def destinations(self) -> list[str]:
+        """Names of the event destinations that received the event."""
+        return list(self._destinations)
+
+    @property
+    def link_tags(self) -> dict[str, list[str]]:
+        """A Click's link tags (for CloudWatch ``linkTag`` dimensions); empty otherwise."""
+        return self._link_tags or {}
+
+    @property
     def record(self) -> dict[str, Any]:
         """The event as SES publishes it: ``eventType``, ``mail`` and the type's own object."""
-        member = EVENT_TYPES[self.type][1]
-        return {"eventType": self.type, "mail": mail_object(self), member: self._details}
+        if self._record is None:
+            details = self._details
+            member = EVENT_TYPES[self.type][1]
+            self._record = {
+                "eventType": self.type,
+                "mail": mail_object(self),
+                member: details if isinstance(details, dict) else details(self),
+            }
+        return self._record
+
+    def delivered_to(self, destination: str) -> None:
+        self._destinations += (destination,)
 
     def to_json(self) -> str:
         return json.dumps(self.record, separators=(",", ":"))
@@ -238,9 +285,7 @@ def on_destination_saved(
         log.notifications.append({"Subject": "", "Message": SNS_VALIDATION, "TopicArn": topic})
 
 
-def publish(
-    account: Account, region: Region, event: Event, notify: Callable[[Event], None]
-) -> None:
+def publish(account: Account, region: Region, event: Event) -> None:
     """Record ``event`` and hand it to every enabled destination that matches its type."""
     account.events.append(event)
     if event.configuration_set is not None:
@@ -249,12 +294,13 @@ def publish(
         for destination in found.event_destinations.values() if found else ():
             if destination["Enabled"] and matching in destination["MatchingEventTypes"]:
                 _deliver(account, region, event, destination)
-    notify(event)
+    if account.on_event:
+        account.notify_event(event)
 
 
 def _deliver(account: Account, region: Region, event: Event, destination: dict[str, Any]) -> None:
     log = destination_log(account, region.name, event.configuration_set or "", destination)
-    event.destinations.append(destination["Name"])
+    event.delivered_to(destination["Name"])
     log.events.append(event)
     if log.kind == "firehose":
         log.records.append(event.to_json() + "\n")

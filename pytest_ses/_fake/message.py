@@ -86,7 +86,7 @@ class SentMessage:
         reply_to: Sequence[str],
         tags: dict[str, str],
         configuration_set: str | None,
-        raw: bytes | Callable[[], bytes],
+        raw: bytes | Callable[[SentMessage], bytes],
         timestamp: dt.datetime,
         return_path: str | None = None,
         source_arn: str | None = None,
@@ -96,7 +96,7 @@ class SentMessage:
         identity: str | None = None,
         from_address: str | None = None,
         mail_headers: list[tuple[str, str]] | None = None,
-        known: dict[str, object] | None = None,
+        known: tuple[str, str | None, str | None] | None = None,
     ) -> None:
         self.message_id = message_id
         self.operation = operation
@@ -110,9 +110,9 @@ class SentMessage:
         self.tags = dict(tags)
         self.configuration_set = configuration_set
         if callable(raw):
-            self._build_raw = raw  # SendEmail's MIME: built when first read
+            self._build_raw = raw  # SendEmail's MIME: built from the message when first read
         else:
-            self.__dict__["raw"] = raw
+            self.raw = raw
         self.timestamp = timestamp
         self.return_path = return_path
         self.source_arn = source_arn
@@ -124,14 +124,15 @@ class SentMessage:
         self.from_address = from_address or source
         # Headers as the application sent them (events show them; None: read from raw).
         self.mail_headers = mail_headers
-        # SendEmail knows its subject and bodies already: no parsing needed.
-        for name, value in (known or {}).items():
-            self.__dict__[name] = value
+        # SendEmail knows its subject and bodies already: no parsing needed. (Plain
+        # attributes shadow the cached properties, and keep the instance dict unmade.)
+        if known is not None:
+            self.subject, self.text, self.html = known
 
     @cached_property
     def raw(self) -> bytes:
         """The message as SES delivers it (MIME bytes)."""
-        return self._build_raw()
+        return self._build_raw(self)
 
     @cached_property
     def _content(self) -> tuple[str | None, str | None, list[Attachment]]:

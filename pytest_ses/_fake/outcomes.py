@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pytest_ses._fake.addresses import bare
+from pytest_ses._fake.addresses import SIMULATOR_DOMAIN, bare
 from pytest_ses._fake.events import Event, iso, publish
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Ge
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 # The EICAR string as it shows inside base64 at each of the three alignments.
 _EICAR_B64 = tuple(base64.b64encode(b"\0" * k + EICAR)[4:-4] for k in range(3))
+_EICAR_TEXT = EICAR.decode("ascii")
 _LINK = re.compile(r"<a\s[^>]*?href\s*=\s*([\"'])(.*?)\1[^>]*>", re.IGNORECASE | re.DOTALL)
 _LINK_TAGS = re.compile(r"ses:tags\s*=\s*([\"'])(.*?)\1", re.IGNORECASE | re.DOTALL)
 
@@ -105,7 +106,7 @@ def check_choice(what: str, value: str | None, valid: tuple[str, ...]) -> None:
 
 def _simulator_outcome(address: str) -> Outcome | None:
     local, _, domain = address.rpartition("@")
-    if domain.lower() != "simulator.amazonses.com":
+    if domain.lower() != SIMULATOR_DOMAIN:
         return None
     mailbox = local.split("+")[0].lower()
     if mailbox == "bounce":
@@ -120,17 +121,21 @@ def _simulator_outcome(address: str) -> Outcome | None:
         return Outcome(
             "complaint", {"feedback_type": "abuse", "user_agent": "Amazon SES Mailbox Simulator"}
         )
-    return Outcome("delivery") if mailbox in ("success", "ooto") else None
+    return DELIVERED if mailbox in ("success", "ooto") else None
+
+
+DELIVERED = Outcome("delivery")  # what nearly every recipient gets: made once
 
 
 def outcome_for(account: Account, address: str) -> Outcome:
-    found = _simulator_outcome(address)
-    if found is not None:
-        return found
+    if address[-len(SIMULATOR_DOMAIN) :].lower() == SIMULATOR_DOMAIN:
+        found = _simulator_outcome(address)
+        if found is not None:
+            return found
     for match, outcome in reversed(account.outcomes):  # the latest rule set up wins
         if match(address):
             return outcome
-    return Outcome("delivery")
+    return DELIVERED
 
 
 def has_eicar(raw: bytes) -> bool:
@@ -145,8 +150,8 @@ def has_eicar(raw: bytes) -> bool:
 
 def _eicar_in_bodies(message: SentMessage) -> bool:
     # SendEmail bodies are known as text; the MIME may hide them in quoted-printable.
-    wanted = EICAR.decode("ascii")
-    return any(wanted in (body or "") for body in (message.text, message.html))
+    text, html = message.text, message.html
+    return (text is not None and _EICAR_TEXT in text) or (html is not None and _EICAR_TEXT in html)
 
 
 def _mta(region: str) -> str:
@@ -157,10 +162,11 @@ def _mta(region: str) -> str:
     )
 
 
-def after_send(account: Account, region: Region, message: SentMessage) -> None:
-    """Publish what SES publishes for a message it just accepted."""
+def after_send(
+    account: Account, region: Region, message: SentMessage, recipients: list[str]
+) -> None:
+    """Publish what SES publishes for a message it just accepted, sent to ``recipients``."""
     now = account.clock.now()
-    recipients = [bare(a) for a in message.destinations]
     emit(account, region, Event("Send", message, now, recipients, {}))
     if _eicar_in_bodies(message) if message.operation == "SendEmail" else has_eicar(message.raw):
         counters = region.sends.bucket(account.clock.time())
@@ -174,7 +180,9 @@ def after_send(account: Account, region: Region, message: SentMessage) -> None:
     delays: dict[str, list[str]] = {}
     for address in recipients:
         outcome = outcome_for(account, address)
-        if outcome.kind == "bounce":
+        if outcome is DELIVERED:
+            delivered.append(address)
+        elif outcome.kind == "bounce":
             # The simulator's bounces combine into one event; a rule's form their own.
             key = (
                 outcome.details["bounceType"],
@@ -189,14 +197,9 @@ def after_send(account: Account, region: Region, message: SentMessage) -> None:
             if outcome.kind == "complaint":
                 complaints.append((address, outcome))
     if delivered:
-        details = {
-            "timestamp": iso(now),
-            "processingTimeMillis": 0,
-            "recipients": delivered,
-            "smtpResponse": SMTP_OK,
-            "reportingMTA": _mta(region.name),
-        }
-        emit(account, region, Event("Delivery", message, now, delivered, details))
+        if len(delivered) == len(recipients):
+            delivered = recipients  # one list fewer to keep for the usual all-delivered case
+        emit(account, region, Event("Delivery", message, now, delivered, _delivery_details))
     for (bounce_type, sub_type, simulated), group in bounces.items():
         bounce(account, region, message, [a for a, _ in group], bounce_type, sub_type, simulated)
     for address, outcome in complaints:
@@ -206,8 +209,18 @@ def after_send(account: Account, region: Region, message: SentMessage) -> None:
         delay(account, region, message, delayed, delay_type)
 
 
+def _delivery_details(event: Event) -> dict[str, Any]:
+    return {
+        "timestamp": iso(event.timestamp),
+        "processingTimeMillis": 0,
+        "recipients": event.recipients,
+        "smtpResponse": SMTP_OK,
+        "reportingMTA": _mta(event.region),
+    }
+
+
 def emit(account: Account, region: Region, event: Event) -> None:
-    publish(account, region, event, account.notify_event)
+    publish(account, region, event)
 
 
 def bounce(

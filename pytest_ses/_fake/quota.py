@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 
 DAY = 24 * 60 * 60.0
@@ -11,15 +12,26 @@ STATS_WINDOW = 14 * DAY  # ... over the last two weeks
 
 @dataclasses.dataclass
 class SendLog:
-    """What a region sent, as (time, recipients counted against the daily quota)."""
+    """What a region sent: recipients counted against the daily quota, and statistics.
 
-    entries: list[tuple[float, int]] = dataclasses.field(default_factory=list)
+    The virtual clock never goes back, so the sends of the last 24 hours are a
+    window that only moves forward: a running total with the sends inside it,
+    oldest first, answers the quota check in constant time however many
+    messages a test sends.
+    """
+
+    window: collections.deque[tuple[float, int]] = dataclasses.field(
+        default_factory=collections.deque
+    )
+    in_window: int = 0
     # bucket start -> [DeliveryAttempts, Bounces, Complaints, Rejects]
     stats: dict[float, list[int]] = dataclasses.field(default_factory=dict)
 
     def record(self, now: float, counted: int, attempts: int) -> None:
         """A send at ``now``: ``counted`` recipients against the quota, ``attempts`` deliveries."""
-        self.entries.append((now, counted))
+        if counted:
+            self.window.append((now, counted))
+            self.in_window += counted
         self.bucket(now)[0] += attempts
 
     def bucket(self, now: float) -> list[int]:
@@ -31,7 +43,10 @@ class SendLog:
         return counters
 
     def sent_last_24_hours(self, now: float) -> int:
-        return sum(count for at, count in self.entries if now - DAY < at <= now)
+        window = self.window
+        while window and window[0][0] <= now - DAY:
+            self.in_window -= window.popleft()[1]
+        return self.in_window
 
     def data_points(self, now: float) -> list[dict[str, object]]:
         import datetime as dt

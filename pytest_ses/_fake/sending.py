@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_ses._fake import addresses, mime
 from pytest_ses._fake.addresses import Address
@@ -53,8 +53,7 @@ class Rejection:
     timestamp: dt.datetime
 
 
-@dataclasses.dataclass
-class _Envelope:
+class _Envelope(NamedTuple):
     """A send, checked up to the point where it becomes a message."""
 
     source: Address
@@ -62,6 +61,18 @@ class _Envelope:
     recipients: list[Address]
     tags: dict[str, str]
     configuration_set: str | None
+    counted: int  # recipients the daily quota counts (simulator addresses are free)
+
+
+def _envelope(
+    source: Address,
+    senders: list[Address],
+    recipients: list[Address],
+    tags: dict[str, str],
+    configuration_set: str | None,
+) -> _Envelope:
+    counted = sum(1 for a in recipients if not a.is_simulator)
+    return _Envelope(source, senders, recipients, tags, configuration_set, counted)
 
 
 def message_id(region: str, epoch: float) -> str:
@@ -93,10 +104,10 @@ def _recorded(name: str) -> Callable[[Callable[..., Result]], Callable[..., Resu
 def send_email(account: Account, region: Region, params: Params) -> Result:
     source = addresses.parse(params["Source"])
     destination = params["Destination"]
-    to = [addresses.parse(a) for a in destination.get("ToAddresses", [])]
-    cc = [addresses.parse(a) for a in destination.get("CcAddresses", [])]
-    bcc = [addresses.parse(a) for a in destination.get("BccAddresses", [])]
-    reply_to = [addresses.parse(a) for a in params.get("ReplyToAddresses", [])]
+    to = _parse_all(destination.get("ToAddresses"))
+    cc = _parse_all(destination.get("CcAddresses"))
+    bcc = _parse_all(destination.get("BccAddresses"))
+    reply_to = _parse_all(params.get("ReplyToAddresses"))
     return_path = addresses.parse(params["ReturnPath"]) if params.get("ReturnPath") else None
     recipients = to + cc + bcc
     if not recipients:
@@ -105,33 +116,37 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
 
     message = params["Message"]
     subject = message.get("Subject", {})  # an empty structure does not reach the wire
+    subject_text = subject.get("Data", "")
     subject_charset = mime.check_charset(subject.get("Charset"))
     body = message.get("Body", {})
     text = _content(body.get("Text"))
     html = _content(body.get("Html"))
     now = account.clock.time()
     new_id = message_id(region.name, now)
-    headers = [("From", source.original)]
-    if reply_to:
-        headers.append(("Reply-To", ", ".join(a.original for a in reply_to)))
-    if to:
-        headers.append(("To", ", ".join(a.original for a in to)))
-    if cc:
-        headers.append(("Cc", ", ".join(a.original for a in cc)))
-    headers += [
-        ("Subject", mime.encode_header_text(subject.get("Data", ""), subject_charset)),
-        ("Message-ID", f"<{new_id}@email.amazonses.com>"),
-        ("Date", mime.rfc2822_date(now)),
-    ]
-    if _size_bound(headers, text, html) > MAX_MESSAGE_BYTES:  # near the limit: measure it
-        _check_size(len(mime.build(headers, text, html)))
+    raw = _mime_builder(subject_charset, text[1] if text else None, html[1] if html else None)
+    # The MIME is built when a test reads it; now only if the message may be near the limit.
+    if _size_bound(subject_text, text, html, [source, *recipients, *reply_to]) > MAX_MESSAGE_BYTES:
+        mail = mime.build(
+            _send_email_headers(
+                source.original,
+                [a.original for a in reply_to],
+                [a.original for a in to],
+                [a.original for a in cc],
+                mime.encode_header_text(subject_text, subject_charset),
+                new_id,
+                now,
+            ),
+            text,
+            html,
+        )
+        _check_size(len(mail))
 
-    envelope = _Envelope(
-        source=source,
-        senders=[source] + ([return_path] if return_path else []),
-        recipients=recipients,
-        tags=check_tags(params.get("Tags", [])),
-        configuration_set=params.get("ConfigurationSetName"),
+    envelope = _envelope(
+        source,
+        [source, return_path] if return_path else [source],
+        recipients,
+        check_tags(params.get("Tags", ())),
+        params.get("ConfigurationSetName"),
     )
     _admit(account, region, envelope)
     sent = _message(
@@ -140,7 +155,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         "SendEmail",
         new_id,
         envelope,
-        functools.partial(mime.build, headers, text, html),
+        raw,
         to=to,
         cc=cc,
         bcc=bcc,
@@ -149,13 +164,63 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         source_arn=params.get("SourceArn"),
         return_path_arn=params.get("ReturnPathArn"),
         from_address=source.address,
-        known={
-            "subject": subject.get("Data", ""),
-            "text": text[0] if text else None,
-            "html": html[0] if html else None,
-        },
+        known=(subject_text, text[0] if text else None, html[0] if html else None),
     )
     return _record(account, region, sent, envelope)
+
+
+def _parse_all(texts: list[str] | None) -> list[Address]:
+    return [addresses.parse(a) for a in texts] if texts else []
+
+
+@functools.lru_cache(maxsize=64)
+def _mime_builder(
+    subject_charset: str, text_charset: str | None, html_charset: str | None
+) -> Callable[[SentMessage], bytes]:
+    """How to build the MIME of a SendEmail message, shared by every message of these charsets.
+
+    The message itself holds the rest (addresses, subject, bodies, id and
+    date), so an accepted send keeps no builder objects of its own.
+    """
+
+    def build(message: SentMessage) -> bytes:
+        text, html = message.text, message.html
+        headers = _send_email_headers(
+            message.source,
+            message.reply_to,
+            message.to,
+            message.cc,
+            mime.encode_header_text(message.subject or "", subject_charset),
+            message.message_id,
+            message.timestamp.timestamp(),
+        )
+        return mime.build(
+            headers,
+            None if text is None or text_charset is None else (text, text_charset),
+            None if html is None or html_charset is None else (html, html_charset),
+        )
+
+    return build
+
+
+def _send_email_headers(
+    source: str, reply_to: list[str], to: list[str], cc: list[str], subject: str,
+    new_id: str, now: float,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """The header fields SES writes for a SendEmail, in its order."""
+    headers = [("From", source)]
+    if reply_to:
+        headers.append(("Reply-To", ", ".join(reply_to)))
+    if to:
+        headers.append(("To", ", ".join(to)))
+    if cc:
+        headers.append(("Cc", ", ".join(cc)))
+    headers += [
+        ("Subject", subject),
+        ("Message-ID", f"<{new_id}@email.amazonses.com>"),
+        ("Date", mime.rfc2822_date(now)),
+    ]
+    return headers
 
 
 @_recorded("SendRawEmail")
@@ -195,12 +260,12 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         tags = check_tags(params["Tags"])  # API tags win; header tags are not merged
     else:
         tags = check_tags(parse_tag_header(ses_headers["X-SES-MESSAGE-TAGS"] or ""))
-    envelope = _Envelope(
-        source=source,
-        senders=_unique([source, *from_header, *return_path]),
-        recipients=recipients,
-        tags=tags,
-        configuration_set=params.get("ConfigurationSetName")
+    envelope = _envelope(
+        source,
+        _unique([source, *from_header, *return_path]),
+        recipients,
+        tags,
+        params.get("ConfigurationSetName")
         or (ses_headers["X-SES-CONFIGURATION-SET"] or "").strip()
         or None,
     )
@@ -236,7 +301,7 @@ def _message(
     operation: str,
     new_id: str,
     envelope: _Envelope,
-    raw: bytes | Callable[[], bytes],
+    raw: bytes | Callable[[SentMessage], bytes],
     *,
     to: list[Address],
     cc: list[Address],
@@ -307,15 +372,20 @@ def _rewrite_headers(
 
 
 def _size_bound(
-    headers: list[tuple[str, str]], text: tuple[str, str] | None, html: tuple[str, str] | None
+    subject: str,
+    text: tuple[str, str] | None,
+    html: tuple[str, str] | None,
+    named: list[Address],
 ) -> int:
     """An upper bound of the size of SendEmail's MIME, without building it.
 
-    Quoted-printable at most triples a body (and UTF-8 takes at most 4 bytes a
-    character); headers and MIME framing add well under 1 KB more.
+    Quoted-printable at most triples a body, and UTF-8 takes at most 4 bytes a
+    character; an encoded-word header takes under 6 bytes a character. The
+    addresses (``named``) appear once each, the fixed headers and MIME framing
+    add well under 2 KB.
     """
     bodies = sum(12 * len(part[0]) for part in (text, html) if part)
-    return bodies + sum(len(n) + len(v) + 4 for n, v in headers) * 4 + 1024
+    return bodies + 6 * len(subject) + 6 * sum(len(a.original) + 2 for a in named) + 2048
 
 
 def _check_count(recipients: list[Address]) -> None:
@@ -349,8 +419,7 @@ def _admit(account: Account, region: Region, envelope: _Envelope) -> None:
         )
     now = account.clock.time()
     day, rate = account.settings.quota
-    counted = sum(1 for a in envelope.recipients if not a.is_simulator)
-    if day != -1 and region.sends.sent_last_24_hours(now) + counted > day:
+    if day != -1 and region.sends.sent_last_24_hours(now) + envelope.counted > day:
         raise SESError("Throttling", "Daily message quota exceeded.")
     if rate != -1:
         if region.send_rate is None or region.send_rate.rate != rate:
@@ -361,13 +430,13 @@ def _admit(account: Account, region: Region, envelope: _Envelope) -> None:
 
 def _record(account: Account, region: Region, sent: SentMessage, envelope: _Envelope) -> Result:
     now = account.clock.time()
-    counted = sum(1 for a in envelope.recipients if not a.is_simulator)
-    region.sends.record(now, counted, len(envelope.recipients))
+    region.sends.record(now, envelope.counted, len(envelope.recipients))
     sent.account_id = account.account_id
     sent.identity = _identity(account, region, envelope.source)
     account.outbox.append(sent)
-    account.notify_message(sent)
-    after_send(account, region, sent)
+    if account.on_message:
+        account.notify_message(sent)
+    after_send(account, region, sent, [a.address for a in envelope.recipients])
     return {"MessageId": sent.message_id}
 
 
