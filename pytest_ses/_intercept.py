@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES
 MAX_BACKOFF = 20  # seconds: botocore standard mode's cap
 _ENV_WHILE_ACTIVE = {"AWS_EC2_METADATA_DISABLED": "true"}
+_OUR_RETRY_EVENT = f"needs-retry.{SERVICE_EVENT}."
 _ANSWERED = "_pytest_ses_response"  # set on a request once the fake answered it
 
 
@@ -175,6 +176,8 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
         status, payload = respond(fake.backend, region, _body_bytes(request.body), attempt)
     response_headers: Any = {"Content-Type": "text/xml", "Content-Length": str(len(payload))}
     response = AWSResponse(request.url, status, response_headers, _Body(payload))
+    # What botocore would otherwise join from the stream; the attribute dates from 2019.
+    response._content = payload  # type: ignore[attr-defined]
     setattr(request, _ANSWERED, response)
     return response
 
@@ -221,8 +224,7 @@ def _needs_retry(**kwargs: Any) -> None:
     botocore calls this before it decides to retry; if it then sleeps, the
     sleep is for the attempt counted here.
     """
-    event = kwargs.get("event_name", "")
-    ours = bool(_stack) and event.split(".")[1:2] == [SERVICE_EVENT]
+    ours = _stack and kwargs.get("event_name", "").startswith(_OUR_RETRY_EVENT)
     _retry_pending.attempts = kwargs.get("attempts", 1) if ours else 0
 
 

@@ -29,7 +29,7 @@ class EventsAPI:
         Events of messages sent with a configuration set also went to that
         set's matching, enabled destinations (``event.destinations``).
         """
-        return EventLog(self._account.events)
+        return EventLog(self._account.read_events)
 
     def destination(
         self, name: str, *, configuration_set: str | None = None, region: str | None = None

@@ -32,8 +32,13 @@ class _Log(Sequence[T], Generic[T]):
     noun = "item"
     fields: tuple[str, ...] = ()
 
-    def __init__(self, items: list[T]) -> None:
-        self._items = items
+    def __init__(self, items: list[T] | Callable[[], list[T]]) -> None:
+        self._source = items
+
+    @property
+    def _items(self) -> list[T]:
+        source = self._source
+        return source if isinstance(source, list) else source()
 
     @overload
     def __getitem__(self, index: int) -> T: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from email.message import EmailMessage
@@ -660,3 +661,60 @@ def test_outcome_rules_accept_display_name_addresses(published: SESClient, ses: 
     ses.set_outcome("Ann <ANN@example.net>", "bounce")
     send(published, "ann@example.net")
     assert types(ses.events) == ["Send", "Bounce"]
+
+
+def test_events_of_unpublished_sends_read_like_published_ones(
+    client: SESClient, ses: SESMock
+) -> None:
+    # Nothing receives these sends' events, so the fake makes them only when read;
+    # what a test reads must not show it: same records, same order, a live log.
+    log = ses.events
+    plain: dict[str, Any] = {
+        "Source": SENDER,
+        "Message": {"Subject": {"Data": "Deals"}, "Body": {"Text": {"Data": "Hi"}}},
+    }
+    first = client.send_email(Destination={"ToAddresses": ["Ann <ann@example.net>"]}, **plain)[
+        "MessageId"
+    ]
+    ses.advance(2)
+    ses.simulate_bounce(first)
+    second = client.send_email(Destination={"ToAddresses": ["bob@example.net"]}, **plain)[
+        "MessageId"
+    ]
+    assert [(e.type, e.message_id) for e in log] == [
+        ("Send", first), ("Delivery", first), ("Bounce", first),
+        ("Send", second), ("Delivery", second),
+    ]  # fmt: skip
+    send_event, delivery, _, later_send, _ = log
+    assert send_event.recipients == delivery.recipients == ["ann@example.net"]
+    assert later_send.timestamp - send_event.timestamp == dt.timedelta(seconds=2)
+    for event in (send_event, delivery):
+        assert_documented_shape(event.record)
+        assert event.record["mail"]["messageId"] == first
+        assert event.destinations == []
+    assert delivery.record["delivery"]["recipients"] == ["ann@example.net"]
+    assert delivery.record["delivery"]["timestamp"] == send_event.record["mail"]["timestamp"]
+
+
+def test_a_set_whose_destinations_skip_send_and_delivery_still_publishes_bounces(
+    client: SESClient, ses: SESMock
+) -> None:
+    client.create_configuration_set(ConfigurationSet={"Name": "bounces"})
+    client.create_configuration_set_event_destination(
+        ConfigurationSetName="bounces",
+        EventDestination={
+            "Name": "firehose",
+            "Enabled": True,
+            "MatchingEventTypes": ["bounce"],
+            "KinesisFirehoseDestination": FIREHOSE,
+        },
+    )
+    sent = send(client, "ann@example.net", "bounce@simulator.amazonses.com",
+                ConfigurationSetName="bounces")  # fmt: skip
+    later = send(client, "bob@example.net", ConfigurationSetName="bounces")
+    assert [(e.type, e.message_id, e.destinations) for e in ses.events] == [
+        ("Send", sent, []), ("Delivery", sent, []), ("Bounce", sent, ["firehose"]),
+        ("Send", later, []), ("Delivery", later, []),
+    ]  # fmt: skip
+    (record,) = ses.destination("firehose").records
+    assert json.loads(record)["eventType"] == "Bounce"

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 from pytest_ses._fake import faults, registry
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.errors import NotEmulatedError, SESError
+from pytest_ses._fake.events import Event
 from pytest_ses._fake.quota import SendLog, TokenBucket
 from pytest_ses._fake.registry import SEND_OPERATIONS
 from pytest_ses._settings import WILDCARD, Settings
 
 if TYPE_CHECKING:
     from pytest_ses._fake.configsets import ConfigurationSet
-    from pytest_ses._fake.events import DestinationLog, Event
+    from pytest_ses._fake.events import DestinationLog
     from pytest_ses._fake.message import SentMessage
     from pytest_ses._fake.outcomes import Matcher, Outcome
     from pytest_ses._fake.sending import Rejection
@@ -90,7 +91,11 @@ class Account:
         self.calls: list[Call] = []
         self.outbox: list[SentMessage] = []
         self.rejected: list[Rejection] = []
-        self.events: list[Event] = []
+        # Events in order. A quiet send (nothing to publish, every recipient delivered)
+        # leaves its message here instead, standing for its Send and Delivery events,
+        # which are made when first read: most tests never read them.
+        self._events: list[Event | SentMessage] = []
+        self._deferred = 0
         self.destination_logs: dict[tuple[str, str, str], DestinationLog] = {}
         self.outcomes: list[tuple[Matcher, Outcome]] = []  # set up by tests ahead of sends
         self.faults: list[faults.Fault] = []  # errors queued by tests (ses.fail_next)
@@ -98,6 +103,28 @@ class Account:
         self.on_message: list[Callable[[SentMessage], None]] = []
         self.on_event: list[Callable[[Event], None]] = []
         self.lock = threading.RLock()
+
+    def record_event(self, event: Event) -> None:
+        self._events.append(event)
+
+    def defer_events(self, message: SentMessage) -> None:
+        """Record a quiet send's Send and Delivery events, to be made when first read."""
+        self._events.append(message)
+        self._deferred += 1
+
+    def read_events(self) -> list[Event]:
+        """Every event recorded, in order."""
+        if self._deferred:
+            from pytest_ses._fake.outcomes import quiet_events
+
+            with self.lock:
+                self._events[:] = [
+                    made
+                    for item in self._events
+                    for made in ((item,) if isinstance(item, Event) else quiet_events(item))
+                ]
+                self._deferred = 0
+        return self._events  # type: ignore[return-value]  # all made by now
 
     def notify_message(self, message: SentMessage) -> None:
         for observer in self.on_message:

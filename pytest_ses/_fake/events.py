@@ -287,7 +287,7 @@ def on_destination_saved(
 
 def publish(account: Account, region: Region, event: Event) -> None:
     """Record ``event`` and hand it to every enabled destination that matches its type."""
-    account.events.append(event)
+    account.record_event(event)
     if event.configuration_set is not None:
         found = region.configuration_sets.get(event.configuration_set)
         matching = EVENT_TYPES[event.type][0]

@@ -102,12 +102,12 @@ class SentMessage:
         self.operation = operation
         self.region = region
         self.source = source
-        self.destinations = list(destinations)
-        self.to = list(to)
-        self.cc = list(cc)
-        self.bcc = list(bcc)
-        self.reply_to = list(reply_to)
-        self.tags = dict(tags)
+        self.destinations = _as_list(destinations)
+        self.to = _as_list(to)
+        self.cc = _as_list(cc)
+        self.bcc = _as_list(bcc)
+        self.reply_to = _as_list(reply_to)
+        self.tags = tags
         self.configuration_set = configuration_set
         if callable(raw):
             self._build_raw = raw  # SendEmail's MIME: built from the message when first read
@@ -184,6 +184,10 @@ class SentMessage:
             f"<SentMessage {self.message_id} {self.operation} from {self.source!r} "
             f"to {self.destinations!r}>"
         )
+
+
+def _as_list(items: Sequence[str]) -> list[str]:
+    return items if type(items) is list else list(items)
 
 
 class _Part(EmailMessage):

@@ -162,13 +162,22 @@ def _mta(region: str) -> str:
     )
 
 
-def after_send(
-    account: Account, region: Region, message: SentMessage, recipients: list[str]
-) -> None:
-    """Publish what SES publishes for a message it just accepted, sent to ``recipients``."""
+def after_send(account: Account, region: Region, message: SentMessage) -> None:
+    """Publish what SES publishes for a message it just accepted."""
+    recipients = [bare(a) for a in message.destinations]
+    outcomes = [outcome_for(account, address) for address in recipients]
+    bad = _eicar_in_bodies(message) if message.operation == "SendEmail" else has_eicar(message.raw)
+    if (
+        not bad
+        and all(outcome is DELIVERED for outcome in outcomes)
+        and not account.on_event
+        and not _publishes(region, message.configuration_set)
+    ):
+        account.defer_events(message)  # see quiet_events
+        return
     now = account.clock.now()
     emit(account, region, Event("Send", message, now, recipients, {}))
-    if _eicar_in_bodies(message) if message.operation == "SendEmail" else has_eicar(message.raw):
+    if bad:
         counters = region.sends.bucket(account.clock.time())
         counters[0] -= len(recipients)  # rejected, so never a delivery attempt
         counters[3] += 1
@@ -178,8 +187,7 @@ def after_send(
     complaints: list[tuple[str, Outcome]] = []
     bounces: dict[tuple[str, str, bool], list[tuple[str, Outcome]]] = {}
     delays: dict[str, list[str]] = {}
-    for address in recipients:
-        outcome = outcome_for(account, address)
+    for address, outcome in zip(recipients, outcomes, strict=True):
         if outcome is DELIVERED:
             delivered.append(address)
         elif outcome.kind == "bounce":
@@ -207,6 +215,31 @@ def after_send(
                  outcome.details.get("user_agent"))  # fmt: skip
     for delay_type, delayed in delays.items():
         delay(account, region, message, delayed, delay_type)
+
+
+def quiet_events(message: SentMessage) -> tuple[Event, Event]:
+    """The Send and Delivery events of a quiet send, made when a test first reads events.
+
+    A send is quiet when no destination or observer was to receive its events
+    and every recipient got a plain delivery: then nothing about them can
+    differ from what :func:`after_send` would have made at once.
+    """
+    recipients = [bare(a) for a in message.destinations]
+    return (
+        Event("Send", message, message.timestamp, recipients, {}),
+        Event("Delivery", message, message.timestamp, recipients, _delivery_details),
+    )
+
+
+def _publishes(region: Region, configuration_set: str | None) -> bool:
+    """Whether the set has an enabled destination for Send or Delivery events."""
+    found = region.configuration_sets.get(configuration_set) if configuration_set else None
+    return found is not None and any(
+        destination["Enabled"]
+        and ("send" in destination["MatchingEventTypes"]
+             or "delivery" in destination["MatchingEventTypes"])
+        for destination in found.event_destinations.values()
+    )  # fmt: skip
 
 
 def _delivery_details(event: Event) -> dict[str, Any]:

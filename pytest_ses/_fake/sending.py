@@ -160,8 +160,9 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         cc=cc,
         bcc=bcc,
         reply_to=reply_to,
-        return_path=return_path.original if return_path else None,
+        return_path=return_path,
         source_arn=params.get("SourceArn"),
+        from_arn=None,
         return_path_arn=params.get("ReturnPathArn"),
         from_address=source.address,
         known=(subject_text, text[0] if text else None, html[0] if html else None),
@@ -285,7 +286,7 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         cc=cc,
         bcc=bcc,
         reply_to=reply_to,
-        return_path=return_path[0].original if return_path else None,
+        return_path=return_path[0] if return_path else None,
         source_arn=params.get("SourceArn") or ses_headers["X-SES-SOURCE-ARN"],
         from_arn=params.get("FromArn") or ses_headers["X-SES-FROM-ARN"],
         return_path_arn=params.get("ReturnPathArn") or ses_headers["X-SES-RETURN-PATH-ARN"],
@@ -302,12 +303,17 @@ def _message(
     new_id: str,
     envelope: _Envelope,
     raw: bytes | Callable[[SentMessage], bytes],
-    *,
     to: list[Address],
     cc: list[Address],
     bcc: list[Address],
     reply_to: list[Address],
-    **details: Any,
+    return_path: Address | None,
+    source_arn: str | None,
+    from_arn: str | None,
+    return_path_arn: str | None,
+    from_address: str,
+    mail_headers: list[tuple[str, str]] | None = None,
+    known: tuple[str, str | None, str | None] | None = None,
 ) -> SentMessage:
     """The outbox entry for an accepted send; addresses are kept as the application wrote them."""
     return SentMessage(
@@ -317,14 +323,22 @@ def _message(
         source=envelope.source.original,
         destinations=[a.original for a in envelope.recipients],
         to=[a.original for a in to],
-        cc=[a.original for a in cc],
-        bcc=[a.original for a in bcc],
-        reply_to=[a.original for a in reply_to],
+        cc=[a.original for a in cc] if cc else [],
+        bcc=[a.original for a in bcc] if bcc else [],
+        reply_to=[a.original for a in reply_to] if reply_to else [],
         tags=envelope.tags,
         configuration_set=envelope.configuration_set,
         raw=raw,
         timestamp=account.clock.now(),
-        **details,
+        return_path=return_path.original if return_path else None,
+        source_arn=source_arn,
+        from_arn=from_arn,
+        return_path_arn=return_path_arn,
+        account_id=account.account_id,
+        identity=_identity(region, envelope.source),
+        from_address=from_address,
+        mail_headers=mail_headers,
+        known=known,
     )
 
 
@@ -431,16 +445,14 @@ def _admit(account: Account, region: Region, envelope: _Envelope) -> None:
 def _record(account: Account, region: Region, sent: SentMessage, envelope: _Envelope) -> Result:
     now = account.clock.time()
     region.sends.record(now, envelope.counted, len(envelope.recipients))
-    sent.account_id = account.account_id
-    sent.identity = _identity(account, region, envelope.source)
     account.outbox.append(sent)
     if account.on_message:
         account.notify_message(sent)
-    after_send(account, region, sent, [a.address for a in envelope.recipients])
+    after_send(account, region, sent)
     return {"MessageId": sent.message_id}
 
 
-def _identity(account: Account, region: Region, source: Address) -> str:
+def _identity(region: Region, source: Address) -> str:
     """The verified identity that let ``source`` send: the address, else its domain."""
     found = region.identities.get(source.address.lower()) or region.identities.get(source.domain)
     return found.name if found else source.address
