@@ -156,6 +156,13 @@ class Account:
             try:
                 result = self._run(region, operation, params)
             except SESError as exc:
+                if operation in SEND_OPERATIONS:  # refused sends are kept for tests to read
+                    from pytest_ses._fake.sending import Rejection
+
+                    self.rejected.append(
+                        Rejection(operation, region, params, exc.code, exc.message,
+                                  self.clock.now())
+                    )  # fmt: skip
                 self.calls.append(Call(operation, region, params, attempt, exc.code, exc.message))
                 raise
             except NotEmulatedError as exc:
@@ -169,17 +176,11 @@ class Account:
         if handler is None:
             self.not_emulated.append(operation)
             raise NotEmulatedError(operation)
-        state = self.region(region)
-        injected = faults.take(self.faults, operation)
-        if injected is not None:
-            if operation in SEND_OPERATIONS:
-                from pytest_ses._fake.sending import Rejection
-
-                self.rejected.append(
-                    Rejection(operation, region, params, injected.code, injected.message,
-                              self.clock.now())
-                )  # fmt: skip
-            raise injected
+        state = self.regions.get(region) or self.region(region)
+        if self.faults:
+            injected = faults.take(self.faults, operation)
+            if injected is not None:
+                raise injected
         self._throttle(state, operation)
         return handler(self, state, params)
 

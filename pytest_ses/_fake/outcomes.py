@@ -162,19 +162,25 @@ def _mta(region: str) -> str:
     )
 
 
-def after_send(account: Account, region: Region, message: SentMessage) -> None:
-    """Publish what SES publishes for a message it just accepted."""
-    recipients = [bare(a) for a in message.destinations]
-    outcomes = [outcome_for(account, address) for address in recipients]
+def after_send(
+    account: Account, region: Region, message: SentMessage, to_simulator: bool = True
+) -> None:
+    """Publish what SES publishes for a message it just accepted.
+
+    ``to_simulator=False`` says no recipient is a mailbox-simulator address.
+    """
     bad = _eicar_in_bodies(message) if message.operation == "SendEmail" else has_eicar(message.raw)
     if (
         not bad
-        and all(outcome is DELIVERED for outcome in outcomes)
+        and not to_simulator
+        and not account.outcomes  # so every recipient gets a plain delivery
         and not account.on_event
         and not _publishes(region, message.configuration_set)
     ):
         account.defer_events(message)  # see quiet_events
         return
+    recipients = [bare(a) for a in message.destinations]
+    outcomes = [outcome_for(account, address) for address in recipients]
     now = account.clock.now()
     emit(account, region, Event("Send", message, now, recipients, {}))
     if bad:

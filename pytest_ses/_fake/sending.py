@@ -81,26 +81,7 @@ def message_id(region: str, epoch: float) -> str:
     return f"{_ID_PREFIX.get(region, '0100')}{millis:012x}-{new_uuid()}-000000"
 
 
-def _recorded(name: str) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
-    """Register a send handler whose refusals are kept in ``account.rejected``."""
-
-    def wrap(handler: Callable[..., Result]) -> Callable[..., Result]:
-        def run(account: Account, region: Region, params: Params) -> Result:
-            try:
-                return handler(account, region, params)
-            except SESError as exc:
-                account.rejected.append(
-                    Rejection(name, region.name, params, exc.code, exc.message, account.clock.now())
-                )
-                raise
-
-        operation(name)(run)
-        return handler
-
-    return wrap
-
-
-@_recorded("SendEmail")
+@operation("SendEmail")
 def send_email(account: Account, region: Region, params: Params) -> Result:
     source = addresses.parse(params["Source"])
     destination = params["Destination"]
@@ -145,7 +126,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         source,
         [source, return_path] if return_path else [source],
         recipients,
-        check_tags(params.get("Tags", ())),
+        check_tags(params["Tags"]) if "Tags" in params else {},
         params.get("ConfigurationSetName"),
     )
     _admit(account, region, envelope)
@@ -224,7 +205,7 @@ def _send_email_headers(
     return headers
 
 
-@_recorded("SendRawEmail")
+@operation("SendRawEmail")
 def send_raw_email(account: Account, region: Region, params: Params) -> Result:
     data: bytes = params.get("RawMessage", {}).get("Data", b"")
     _check_size(len(data))
@@ -448,7 +429,7 @@ def _record(account: Account, region: Region, sent: SentMessage, envelope: _Enve
     account.outbox.append(sent)
     if account.on_message:
         account.notify_message(sent)
-    after_send(account, region, sent)
+    after_send(account, region, sent, to_simulator=envelope.counted < len(envelope.recipients))
     return {"MessageId": sent.message_id}
 
 
