@@ -30,7 +30,7 @@ import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
@@ -69,17 +69,11 @@ _retry_pending = threading.local()
 # form fields before url-encoding, so the fake need not parse back what botocore encoded.
 
 
-class _Pending(NamedTuple):
-    """What request-created saw of a request that its before-send cannot see."""
-
-    url: str | None
-    region: str | None  # the client's region, which a custom endpoint_url hides
-    attempt: int  # botocore's attempt number (it makes a new request for each)
-    fields: dict[str, Any] | None  # botocore's form fields before url-encoding
-
-
-# request-created -> before-send of the same request (same thread or task), so that the
-# fake need not parse back what botocore encoded.
+# request-created -> before-send of the same request (same thread or task): what
+# before-send cannot see. (URL, the client's region, which a custom endpoint_url hides,
+# botocore's attempt number (it makes a new request for each), botocore's form fields
+# before url-encoding, so the fake need not parse back what botocore encoded.)
+_Pending = tuple["str | None", "str | None", int, "dict[str, Any] | None"]
 _pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
     "pytest_ses_pending", default=None
 )
@@ -133,7 +127,7 @@ def _note_request(request: AWSRequest, **kwargs: Any) -> None:
         context = request.context
         data = request.data
         _pending.set(
-            _Pending(
+            (
                 request.url,
                 context.get("client_region"),
                 context.get("retries", {}).get("attempt", 1),
@@ -153,19 +147,18 @@ def _choose_signer(**kwargs: Any) -> Any:
 
 def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
     """before-send: answer from the active fake instead of the network."""
-    fake = active()
-    if fake is None:
+    if not _stack:
         return None
+    fake = _stack[-1]
     answered: AWSResponse | None = getattr(request, _ANSWERED, None)
     if answered is not None:  # the handler was reached twice for one request
         return answered
     AWSResponse, respond, respond_fields = _answer_imports()
     pending = _pending.get()
-    if pending is not None and pending.url == request.url:
+    if pending is not None and pending[0] == request.url:
         _pending.set(None)
-        region = pending.region or _region_from_url(request.url) or fake.default_region
-        attempt = pending.attempt
-        fields = pending.fields
+        _, noted_region, attempt, fields = pending
+        region = noted_region or _region_from_url(request.url) or fake.default_region
     else:  # not seen at request-created (another handler changed the request)
         region = _region_from_url(request.url) or fake.default_region
         attempt = _attempt(request.headers.get("amz-sdk-request"))
@@ -218,14 +211,14 @@ def _body_bytes(body: Any) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
-def _needs_retry(**kwargs: Any) -> None:
+def _needs_retry(event_name: str = "", attempts: int = 1, **kwargs: Any) -> None:
     """needs-retry (every service): note whether the sleep that may follow is ours.
 
     botocore calls this before it decides to retry; if it then sleeps, the
     sleep is for the attempt counted here.
     """
-    ours = _stack and kwargs.get("event_name", "").startswith(_OUR_RETRY_EVENT)
-    _retry_pending.attempts = kwargs.get("attempts", 1) if ours else 0
+    ours = _stack and event_name.startswith(_OUR_RETRY_EVENT)
+    _retry_pending.attempts = attempts if ours else 0
 
 
 def retry_delay(attempts: int) -> float:

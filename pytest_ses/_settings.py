@@ -7,6 +7,7 @@ and the ini options ``ses_<name>``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -73,7 +74,7 @@ class Settings:
         base.update(values)
         return Settings.from_mapping(base)
 
-    @property
+    @functools.cached_property
     def quota(self) -> tuple[float, float]:
         """(max_24_hour_send, max_send_rate) after sandbox defaults are applied."""
         day = self.max_24_hour_send

@@ -313,6 +313,9 @@ def _namespace() -> str:
 
 def encode_result(operation: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
     """A result dict -> the XML body of a successful Query response."""
+    flat = _flat_encoder(operation, tuple(result))
+    if flat is not None:
+        return flat(result, request_id)
     head, shape, middle, footer = _frame(operation)
     parts = [head]
     if shape is not None:
@@ -321,6 +324,43 @@ def encode_result(operation: OperationModel, result: Mapping[str, Any], request_
         raise TypeError(f"{operation.name} has no output, but the fake returned {result!r}")
     parts += (middle, request_id, footer)
     return "".join(parts).encode("utf-8")
+
+
+_SCALAR_TYPES = frozenset(("string", "integer", "long", "float", "double", "boolean", "timestamp"))
+
+
+@lru_cache(maxsize=256)
+def _flat_encoder(
+    operation: OperationModel, keys: tuple[str, ...]
+) -> Callable[[Mapping[str, Any], str], bytes] | None:
+    """For a result of scalar members with exactly ``keys``: a compiled encoder, else None.
+
+    Most results are a few scalars (a MessageId, the quota's three numbers, or
+    nothing): one expression joining fixed text and the escaped values does
+    what the walk in :func:`_encode_members` does, in a fraction of the steps.
+    """
+    head, shape, middle, footer = _frame(operation)
+    members = {name: (wire, member) for name, wire, member in _members(shape)} if shape else {}
+    if not set(keys) <= members.keys() or (keys and shape is None):
+        return None  # the general path raises the error
+    pieces: list[str] = [repr(head)]
+    for name, (wire, member) in members.items():
+        if name not in keys:
+            continue
+        kind = member.type_name
+        if kind not in _SCALAR_TYPES:
+            return None
+        text = "_escape(str(v))" if kind == "string" else f"_scalar_text({kind!r}, v)"
+        opening, closing = repr(f"<{wire}>"), repr(f"</{wire}>")
+        pieces.append(
+            f"*(({opening}, {text}, {closing}) if (v := r[{name!r}]) is not None else ())"
+        )
+    pieces += [repr(middle), "rid", repr(footer)]
+    source = f"lambda r, rid: ''.join(({', '.join(pieces)},)).encode('utf-8')"
+    code = compile(source, "<pytest-ses encoder>", "eval")
+    namespace = {"__builtins__": {}, "_escape": escape, "_scalar_text": _scalar_text, "str": str}
+    built: Callable[[Mapping[str, Any], str], bytes] = eval(code, namespace)
+    return built
 
 
 @cache
@@ -339,16 +379,17 @@ def _frame(operation: OperationModel) -> tuple[str, Any, str, str]:
 
 
 def _encode_members(parts: list[str], shape: Any, value: Mapping[str, Any]) -> None:
-    encoded = 0
-    for name, wire, member in _members(shape):
-        item = value.get(name)
-        if item is not None:
-            _encode(parts, member, wire, item)
-        if name in value:
-            encoded += 1
-    if encoded != len(value):
+    if not value.keys() <= shape.members.keys():
         unknown = set(value) - set(shape.members)
         raise TypeError(f"{shape.name} has no member(s) {sorted(unknown)}")
+    for name, wire, member in _members(shape):
+        item = value.get(name)
+        if item is None:
+            continue
+        if type(item) is str and member.type_name == "string":  # most members: inline
+            parts += ("<", wire, ">", escape(item), "</", wire, ">")
+        else:
+            _encode(parts, member, wire, item)
 
 
 def _encode(parts: list[str], shape: Any, tag: str, value: Any) -> None:

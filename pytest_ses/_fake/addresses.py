@@ -15,6 +15,7 @@ from pytest_ses._fake.errors import invalid_parameter
 
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 SIMULATOR_MAILBOXES = frozenset(("success", "bounce", "ooto", "complaint", "suppressionlist"))
+_SIMULATOR_SUFFIX = f"@{SIMULATOR_DOMAIN}"
 
 # atext of RFC 5322 plus the dot that separates atoms in an unquoted local part.
 _LOCAL_ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
@@ -37,19 +38,18 @@ class Address(NamedTuple):
     original: str
     name: str
     address: str
+    is_simulator: bool  # a mailbox-simulator address (``bounce+label@simulator...`` too)
 
     @property
     def domain(self) -> str:
         return self.address.rpartition("@")[2].lower()
 
-    @property
-    def is_simulator(self) -> bool:
-        """A mailbox-simulator address (``bounce+label@simulator.amazonses.com`` too)."""
-        local, _, domain = self.address.rpartition("@")
-        return (
-            domain.lower() == SIMULATOR_DOMAIN
-            and local.split("+")[0].lower() in SIMULATOR_MAILBOXES
-        )
+
+def _address(original: str, name: str, spec: str) -> Address:
+    simulator = spec[-len(_SIMULATOR_SUFFIX) :].lower() == _SIMULATOR_SUFFIX and (
+        spec.rpartition("@")[0].split("+")[0].lower() in SIMULATOR_MAILBOXES
+    )
+    return Address(original, name, spec, simulator)
 
 
 def bare(address: str) -> str:
@@ -62,7 +62,7 @@ def bare(address: str) -> str:
 def parse(text: str) -> Address:
     """Parse one address as SES does, or raise ``InvalidParameterValue`` with SES's wording."""
     if _PLAIN.match(text):
-        return Address(text, "", text)
+        return _address(text, "", text)
     stripped = text.strip()
     name = ""
     spec = stripped
@@ -71,7 +71,7 @@ def parse(text: str) -> Address:
         spec = rest[:-1].strip()
         name = _display_name(raw_name.strip())
     _check_spec(spec)
-    return Address(text, name, spec)
+    return _address(text, name, spec)
 
 
 def _display_name(raw: str) -> str:
@@ -130,5 +130,6 @@ def parse_header_list(value: str) -> list[Address]:
             continue  # an empty group, e.g. ``undisclosed-recipients:;``
         _check_spec(spec)
         display = _display_name(name) if name else ""
-        found.append(Address(email.utils.formataddr((name, spec)) if name else spec, display, spec))
+        original = email.utils.formataddr((name, spec)) if name else spec
+        found.append(_address(original, display, spec))
     return found

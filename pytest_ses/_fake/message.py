@@ -9,7 +9,7 @@ import email.contentmanager
 import email.header
 import email.parser
 import email.policy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from email.message import EmailMessage
 from functools import cached_property
 
@@ -79,11 +79,11 @@ class SentMessage:
         operation: str,
         region: str,
         source: str,
-        destinations: Sequence[str],
-        to: Sequence[str],
-        cc: Sequence[str],
-        bcc: Sequence[str],
-        reply_to: Sequence[str],
+        destinations: list[str],
+        to: list[str],
+        cc: list[str],
+        bcc: list[str],
+        reply_to: list[str],
         tags: dict[str, str],
         configuration_set: str | None,
         raw: bytes | Callable[[SentMessage], bytes],
@@ -102,11 +102,11 @@ class SentMessage:
         self.operation = operation
         self.region = region
         self.source = source
-        self.destinations = _as_list(destinations)
-        self.to = _as_list(to)
-        self.cc = _as_list(cc)
-        self.bcc = _as_list(bcc)
-        self.reply_to = _as_list(reply_to)
+        self.destinations = destinations  # the lists are kept, not copied
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+        self.reply_to = reply_to
         self.tags = tags
         self.configuration_set = configuration_set
         if callable(raw):
@@ -184,10 +184,6 @@ class SentMessage:
             f"<SentMessage {self.message_id} {self.operation} from {self.source!r} "
             f"to {self.destinations!r}>"
         )
-
-
-def _as_list(items: Sequence[str]) -> list[str]:
-    return items if type(items) is list else list(items)
 
 
 class _Part(EmailMessage):

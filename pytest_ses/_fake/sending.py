@@ -24,6 +24,7 @@ from pytest_ses._fake.pausing import check_sending_enabled
 from pytest_ses._fake.quota import TokenBucket
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.tags import check_tags, parse_tag_header
+from pytest_ses._settings import WILDCARD
 
 if TYPE_CHECKING:
     from pytest_ses._fake.account import Account, Region
@@ -71,7 +72,10 @@ def _envelope(
     tags: dict[str, str],
     configuration_set: str | None,
 ) -> _Envelope:
-    counted = sum(1 for a in recipients if not a.is_simulator)
+    if len(recipients) == 1:  # the usual case: no list to build
+        counted = 0 if recipients[0].is_simulator else 1
+    else:
+        counted = len(recipients) - len([a for a in recipients if a.is_simulator])
     return _Envelope(source, senders, recipients, tags, configuration_set, counted)
 
 
@@ -106,7 +110,8 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
     new_id = message_id(region.name, now)
     raw = _mime_builder(subject_charset, text[1] if text else None, html[1] if html else None)
     # The MIME is built when a test reads it; now only if the message may be near the limit.
-    if _size_bound(subject_text, text, html, [source, *recipients, *reply_to]) > MAX_MESSAGE_BYTES:
+    bodies = (len(text[0]) if text else 0) + (len(html[0]) if html else 0)
+    if _size_bound(subject_text, bodies, [source, *recipients, *reply_to]) > MAX_MESSAGE_BYTES:
         mail = mime.build(
             _send_email_headers(
                 source.original,
@@ -129,7 +134,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         check_tags(params["Tags"]) if "Tags" in params else {},
         params.get("ConfigurationSetName"),
     )
-    _admit(account, region, envelope)
+    _admit(account, region, envelope, now)
     sent = _message(
         account,
         region,
@@ -148,7 +153,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         from_address=source.address,
         known=(subject_text, text[0] if text else None, html[0] if html else None),
     )
-    return _record(account, region, sent, envelope)
+    return _record(account, region, sent, envelope, now)
 
 
 def _parse_all(texts: list[str] | None) -> list[Address]:
@@ -251,9 +256,9 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         or (ses_headers["X-SES-CONFIGURATION-SET"] or "").strip()
         or None,
     )
-    _admit(account, region, envelope)
-
     now = account.clock.time()
+    _admit(account, region, envelope, now)
+
     new_id = message_id(region.name, now)
     delivered = _rewrite_headers(headers, new_id, mime.rfc2822_date(now))
     sent = _message(
@@ -274,7 +279,7 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         from_address=(from_header[0] if from_header else source).address,
         mail_headers=headers,
     )
-    return _record(account, region, sent, envelope)
+    return _record(account, region, sent, envelope, now)
 
 
 def _message(
@@ -366,21 +371,15 @@ def _rewrite_headers(
     return out
 
 
-def _size_bound(
-    subject: str,
-    text: tuple[str, str] | None,
-    html: tuple[str, str] | None,
-    named: list[Address],
-) -> int:
+def _size_bound(subject: str, bodies: int, named: list[Address]) -> int:
     """An upper bound of the size of SendEmail's MIME, without building it.
 
-    Quoted-printable at most triples a body, and UTF-8 takes at most 4 bytes a
-    character; an encoded-word header takes under 6 bytes a character. The
-    addresses (``named``) appear once each, the fixed headers and MIME framing
-    add well under 2 KB.
+    Quoted-printable at most triples a body (``bodies`` characters in all), and
+    UTF-8 takes at most 4 bytes a character; an encoded-word header takes under
+    6 bytes a character. The addresses (``named``) appear once each, the fixed
+    headers and MIME framing add well under 2 KB.
     """
-    bodies = sum(12 * len(part[0]) for part in (text, html) if part)
-    return bodies + 6 * len(subject) + 6 * sum(len(a.original) + 2 for a in named) + 2048
+    return 12 * bodies + 6 * len(subject) + 6 * sum([len(a.original) + 2 for a in named]) + 2048
 
 
 def _check_count(recipients: list[Address]) -> None:
@@ -395,25 +394,26 @@ def _check_size(size: int) -> None:
         )
 
 
-def _admit(account: Account, region: Region, envelope: _Envelope) -> None:
+def _admit(account: Account, region: Region, envelope: _Envelope, now: float) -> None:
     """The checks that depend on account state, after the message itself passed."""
     check_sending_enabled(region, envelope.configuration_set)
-    failed = [a for a in envelope.senders if not is_verified(account, region, a.address)]
-    if account.settings.sandbox:
-        failed += [
-            a
-            for a in envelope.recipients
-            if not a.is_simulator and not is_verified(account, region, a.address)
-        ]
-    if failed:
-        names = ", ".join(dict.fromkeys(a.original for a in failed))
-        raise SESError(
-            "MessageRejected",
-            "Email address is not verified. The following identities failed the check in "
-            f"region {region.name.upper()}: {names}",
-        )
-    now = account.clock.time()
-    day, rate = account.settings.quota
+    settings = account.settings
+    if settings.verified_identities != WILDCARD:
+        failed = [a for a in envelope.senders if not is_verified(account, region, a.address)]
+        if settings.sandbox:
+            failed += [
+                a
+                for a in envelope.recipients
+                if not a.is_simulator and not is_verified(account, region, a.address)
+            ]
+        if failed:
+            names = ", ".join(dict.fromkeys(a.original for a in failed))
+            raise SESError(
+                "MessageRejected",
+                "Email address is not verified. The following identities failed the check in "
+                f"region {region.name.upper()}: {names}",
+            )
+    day, rate = settings.quota
     if day != -1 and region.sends.sent_last_24_hours(now) + envelope.counted > day:
         raise SESError("Throttling", "Daily message quota exceeded.")
     if rate != -1:
@@ -423,13 +423,15 @@ def _admit(account: Account, region: Region, envelope: _Envelope) -> None:
             raise SESError("Throttling", "Maximum sending rate exceeded.")
 
 
-def _record(account: Account, region: Region, sent: SentMessage, envelope: _Envelope) -> Result:
-    now = account.clock.time()
-    region.sends.record(now, envelope.counted, len(envelope.recipients))
+def _record(
+    account: Account, region: Region, sent: SentMessage, envelope: _Envelope, now: float
+) -> Result:
+    recipients = len(envelope.recipients)
+    region.sends.record(now, envelope.counted, recipients)
     account.outbox.append(sent)
     if account.on_message:
         account.notify_message(sent)
-    after_send(account, region, sent, to_simulator=envelope.counted < len(envelope.recipients))
+    after_send(account, region, sent, to_simulator=envelope.counted < recipients)
     return {"MessageId": sent.message_id}
 
 
