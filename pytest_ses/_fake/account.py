@@ -181,7 +181,8 @@ class Account:
             injected = faults.take(self.faults, operation)
             if injected is not None:
                 raise injected
-        self._throttle(state, operation)
+        if self.settings.throttle_api:
+            self._throttle(state, operation)
         return handler(self, state, params)
 
     def _throttle(self, state: Region, operation: str) -> None:
