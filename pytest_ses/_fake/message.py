@@ -9,7 +9,7 @@ import email.contentmanager
 import email.header
 import email.parser
 import email.policy
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from email.message import EmailMessage
 from functools import cached_property
 
@@ -79,11 +79,11 @@ class SentMessage:
         operation: str,
         region: str,
         source: str,
-        destinations: list[str],
-        to: list[str],
-        cc: list[str],
-        bcc: list[str],
-        reply_to: list[str],
+        destinations: Sequence[str],
+        to: Sequence[str],
+        cc: Sequence[str],
+        bcc: Sequence[str],
+        reply_to: Sequence[str],
         tags: dict[str, str],
         configuration_set: str | None,
         raw: bytes | Callable[[SentMessage], bytes],
@@ -102,11 +102,11 @@ class SentMessage:
         self.operation = operation
         self.region = region
         self.source = source
-        self.destinations = destinations  # the lists are kept, not copied
-        self.to = to
-        self.cc = cc
-        self.bcc = bcc
-        self.reply_to = reply_to
+        # Kept as tuples, which the garbage collector stops tracking: a test holding
+        # thousands of messages keeps its collections short. Read as lists.
+        self._addresses = (
+            tuple(destinations), tuple(to), tuple(cc), tuple(bcc), tuple(reply_to)
+        )  # fmt: skip
         self.tags = tags
         self.configuration_set = configuration_set
         if callable(raw):
@@ -128,6 +128,27 @@ class SentMessage:
         # attributes shadow the cached properties, and keep the instance dict unmade.)
         if known is not None:
             self.subject, self.text, self.html = known
+
+    @property
+    def destinations(self) -> list[str]:
+        """Every envelope recipient (To, Cc and Bcc, or a raw message's ``Destinations``)."""
+        return list(self._addresses[0])
+
+    @property
+    def to(self) -> list[str]:
+        return list(self._addresses[1])
+
+    @property
+    def cc(self) -> list[str]:
+        return list(self._addresses[2])
+
+    @property
+    def bcc(self) -> list[str]:
+        return list(self._addresses[3])
+
+    @property
+    def reply_to(self) -> list[str]:
+        return list(self._addresses[4])
 
     @cached_property
     def raw(self) -> bytes:
