@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import socket
 import sys
 import uuid
@@ -188,6 +189,27 @@ def test_unemulated_operation_fails_at_once_and_is_not_retried() -> None:
         assert [call.operation for call in ses.calls] == ["ListTemplates"]
         assert ses.not_emulated == ["ListTemplates"]
         ses.forget_not_emulated()
+
+
+def test_recorded_calls_keep_their_params_whatever_the_test_does_to_them(
+    ses: SESMock,
+) -> None:
+    client = boto3.client("ses", region_name="us-east-1")
+    client.verify_email_identity(EmailAddress="a@example.com")
+    ses.calls[0].params["EmailAddress"] = "changed@example.com"
+    assert ses.calls[0].params == {"EmailAddress": "a@example.com"}
+    # A timestamp cannot be serialized like the rest; such params are kept as they came.
+    arrival = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    with pytest.raises(NotEmulatedError):
+        client.send_bounce(
+            OriginalMessageId="m",
+            BounceSender="bounces@example.com",
+            MessageDsn={"ReportingMta": "dns; example.com", "ArrivalDate": arrival},
+            BouncedRecipientInfoList=[{"Recipient": "r@example.com", "BounceType": "DoesNotExist"}],
+        )
+    assert ses.calls[-1].params["MessageDsn"]["ArrivalDate"] == arrival
+    assert ses.calls[-1].outcome == "NotEmulated"
+    ses.forget_not_emulated()
 
 
 def test_mock_ses_raises_on_exit_for_swallowed_unemulated_calls() -> None:

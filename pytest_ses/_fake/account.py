@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,6 @@ class Region:
     sending_enabled: bool = True  # UpdateAccountSendingEnabled
 
 
-@dataclasses.dataclass(slots=True)
 class Call:
     """One request the fake answered: what was asked, which attempt, and how it ended.
 
@@ -67,12 +67,52 @@ class Call:
     ``message``), or ``"NotEmulated"``.
     """
 
-    operation: str
-    region: str
-    params: dict[str, Any]
-    attempt: int
-    outcome: str = "ok"
-    message: str | None = None
+    __slots__ = ("_params", "attempt", "message", "operation", "outcome", "region")
+
+    def __init__(
+        self,
+        operation: str,
+        region: str,
+        params: dict[str, Any],
+        attempt: int,
+        outcome: str = "ok",
+        message: str | None = None,
+    ) -> None:
+        self.operation = operation
+        self.region = region
+        self.attempt = attempt
+        self.outcome = outcome
+        self.message = message
+        # Serialized: a suite's thousands of recorded calls then hold no containers for
+        # the garbage collector to walk, and nothing the application does changes them.
+        try:
+            self._params: bytes | dict[str, Any] = marshal.dumps(params)
+        except ValueError:  # a value marshal cannot hold (a datetime): kept as it is
+            self._params = params
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The request's parameters, as boto3 takes them."""
+        stored = self._params
+        loaded: dict[str, Any] = marshal.loads(stored) if isinstance(stored, bytes) else stored
+        return loaded
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Call):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.operation, self.region, self.params, self.attempt, self.outcome,
+                self.message)  # fmt: skip
+
+    def __repr__(self) -> str:
+        return (
+            f"Call(operation={self.operation!r}, region={self.region!r}, params={self.params!r}, "
+            f"attempt={self.attempt!r}, outcome={self.outcome!r}, message={self.message!r})"
+        )
 
 
 class Account:
