@@ -89,10 +89,14 @@ def message_id(region: str, epoch: float) -> str:
 def send_email(account: Account, region: Region, params: Params) -> Result:
     source = addresses.parse(params["Source"])
     destination = params["Destination"]
-    to = _parse_all(destination.get("ToAddresses"))
-    cc = _parse_all(destination.get("CcAddresses"))
-    bcc = _parse_all(destination.get("BccAddresses"))
-    reply_to = _parse_all(params.get("ReplyToAddresses"))
+    to_texts = destination.get("ToAddresses", ())
+    cc_texts = destination.get("CcAddresses", ())
+    bcc_texts = destination.get("BccAddresses", ())
+    reply_texts = params.get("ReplyToAddresses", ())
+    to = _parse_all(to_texts)
+    cc = _parse_all(cc_texts)
+    bcc = _parse_all(bcc_texts)
+    reply_to = _parse_all(reply_texts)
     return_path = addresses.parse(params["ReturnPath"]) if params.get("ReturnPath") else None
     recipients = to + cc + bcc
     if not recipients:
@@ -142,10 +146,11 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         new_id,
         envelope,
         raw,
-        to=to,
-        cc=cc,
-        bcc=bcc,
-        reply_to=reply_to,
+        destinations=(*to_texts, *cc_texts, *bcc_texts),  # as written, like the fields below
+        to=to_texts,
+        cc=cc_texts,
+        bcc=bcc_texts,
+        reply_to=reply_texts,
         return_path=return_path,
         source_arn=params.get("SourceArn"),
         from_arn=None,
@@ -156,7 +161,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
     return _record(account, region, sent, envelope, now)
 
 
-def _parse_all(texts: list[str] | None) -> list[Address]:
+def _parse_all(texts: Sequence[str]) -> list[Address]:
     return [addresses.parse(a) for a in texts] if texts else []
 
 
@@ -268,10 +273,11 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         new_id,
         envelope,
         mime.join_headers(delivered, newline, body),
-        to=to,
-        cc=cc,
-        bcc=bcc,
-        reply_to=reply_to,
+        destinations=[a.original for a in envelope.recipients],
+        to=[a.original for a in to],
+        cc=[a.original for a in cc],
+        bcc=[a.original for a in bcc],
+        reply_to=[a.original for a in reply_to],
         return_path=return_path[0] if return_path else None,
         source_arn=params.get("SourceArn") or ses_headers["X-SES-SOURCE-ARN"],
         from_arn=params.get("FromArn") or ses_headers["X-SES-FROM-ARN"],
@@ -289,10 +295,11 @@ def _message(
     new_id: str,
     envelope: _Envelope,
     raw: bytes | Callable[[SentMessage], bytes],
-    to: list[Address],
-    cc: list[Address],
-    bcc: list[Address],
-    reply_to: list[Address],
+    destinations: Sequence[str],
+    to: Sequence[str],
+    cc: Sequence[str],
+    bcc: Sequence[str],
+    reply_to: Sequence[str],
     return_path: Address | None,
     source_arn: str | None,
     from_arn: str | None,
@@ -307,11 +314,11 @@ def _message(
         operation=operation,
         region=region.name,
         source=envelope.source.original,
-        destinations=[a.original for a in envelope.recipients],
-        to=[a.original for a in to],
-        cc=[a.original for a in cc] if cc else (),
-        bcc=[a.original for a in bcc] if bcc else (),
-        reply_to=[a.original for a in reply_to] if reply_to else (),
+        destinations=destinations,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        reply_to=reply_to,
         tags=envelope.tags,
         configuration_set=envelope.configuration_set,
         raw=raw,
