@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -647,3 +650,34 @@ def test_a_bad_raw_reply_to_fails_before_spending_the_rate(
         "Missing final '@domain'",
     )
     send(client)  # the rate allowance is intact
+
+
+FORKING_SENDER = """
+import os, boto3, pytest_ses
+with pytest_ses.mock_ses() as ses:
+    client = boto3.client("ses", region_name="us-east-1")
+    def send():
+        return client.send_email(
+            Source="a@example.com", Destination={"ToAddresses": ["b@example.com"]},
+            Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}},
+        )["MessageId"]
+    send()
+    read, write = os.pipe()
+    if os.fork() == 0:
+        os.write(write, send().encode())
+        os._exit(0)
+    os.close(write)
+    os.wait()
+    print(os.read(read, 200).decode(), send())
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_process_makes_message_ids_of_its_own() -> None:
+    # In a fresh process: forking the test process itself (with its threads) is unsafe.
+    done = subprocess.run(
+        [sys.executable, "-c", FORKING_SENDER], capture_output=True, text=True, timeout=60,
+        check=True,
+    )  # fmt: skip
+    child_id, parent_id = done.stdout.split()
+    assert child_id[17:53] != parent_id[17:53]  # the UUID part
