@@ -21,12 +21,13 @@ class Clock:
             raise ValueError("the clock's start must be timezone-aware")
         self._epoch = start.timestamp()
         self._offset = 0.0
+        self._time = self._epoch  # kept, not summed per call: one float for every reader
         self._lock = threading.Lock()
         self._now: tuple[float, dt.datetime] | None = None
 
     def time(self) -> float:
         """Seconds since the Unix epoch, on the virtual clock."""
-        return self._epoch + self._offset
+        return self._time
 
     def now(self) -> dt.datetime:
         """The virtual time as an aware UTC datetime."""
@@ -42,6 +43,7 @@ class Clock:
             raise ValueError(f"the clock only moves forward, got {seconds!r} seconds")
         with self._lock:
             self._offset += seconds
+            self._time = self._epoch + self._offset
 
     def __repr__(self) -> str:
         return f"<Clock {self.now().isoformat()}>"

@@ -105,9 +105,11 @@ class SentMessage:
         self.source = source
         # Kept as tuples, which the garbage collector stops tracking: a test holding
         # thousands of messages keeps its collections short. Read as lists.
-        self._addresses = (
-            tuple(destinations), tuple(to), tuple(cc), tuple(bcc), tuple(reply_to)
-        )  # fmt: skip
+        self._destinations = tuple(destinations)
+        self._to = tuple(to)
+        self._cc = tuple(cc)
+        self._bcc = tuple(bcc)
+        self._reply_to = tuple(reply_to)
         self.tags = tags
         self.configuration_set = configuration_set
         if callable(raw):
@@ -133,23 +135,23 @@ class SentMessage:
     @property
     def destinations(self) -> list[str]:
         """Every envelope recipient (To, Cc and Bcc, or a raw message's ``Destinations``)."""
-        return list(self._addresses[0])
+        return list(self._destinations)
 
     @property
     def to(self) -> list[str]:
-        return list(self._addresses[1])
+        return list(self._to)
 
     @property
     def cc(self) -> list[str]:
-        return list(self._addresses[2])
+        return list(self._cc)
 
     @property
     def bcc(self) -> list[str]:
-        return list(self._addresses[3])
+        return list(self._bcc)
 
     @property
     def reply_to(self) -> list[str]:
-        return list(self._addresses[4])
+        return list(self._reply_to)
 
     @cached_property
     def raw(self) -> bytes:

@@ -89,7 +89,7 @@ def message_id(region: str, epoch: float) -> str:
 def send_email(account: Account, region: Region, params: Params) -> Result:
     source = addresses.parse(params["Source"])
     destination = params["Destination"]
-    to_texts = destination.get("ToAddresses", ())
+    to_texts = tuple(destination.get("ToAddresses", ()))
     cc_texts = destination.get("CcAddresses", ())
     bcc_texts = destination.get("BccAddresses", ())
     reply_texts = params.get("ReplyToAddresses", ())
@@ -146,7 +146,8 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         new_id,
         envelope,
         raw,
-        destinations=(*to_texts, *cc_texts, *bcc_texts),  # as written, like the fields below
+        # As written, like the fields below; one tuple for both when To is all there is.
+        destinations=(*to_texts, *cc_texts, *bcc_texts) if cc_texts or bcc_texts else to_texts,
         to=to_texts,
         cc=cc_texts,
         bcc=bcc_texts,
