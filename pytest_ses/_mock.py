@@ -84,7 +84,7 @@ class SESMock(AssertionsAPI, EventsAPI):
     @property
     def calls(self) -> list[Call]:
         """Every request the fake answered, in order (retries included)."""
-        return list(self._account.calls)
+        return self._account.calls
 
     @property
     def outbox(self) -> Outbox:
@@ -211,7 +211,7 @@ class SESMock(AssertionsAPI, EventsAPI):
             raise AssertionError("\n".join(problems))
 
     def __repr__(self) -> str:
-        return f"<SESMock region={self.region!r} calls={len(self._account.calls)}>"
+        return f"<SESMock region={self.region!r} calls={len(self._account._calls)}>"
 
 
 @contextmanager

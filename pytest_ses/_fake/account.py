@@ -60,6 +60,24 @@ class Region:
     sending_enabled: bool = True  # UpdateAccountSendingEnabled
 
 
+# How the account keeps a call: a plain tuple of strings, numbers and the params
+# serialized with marshal. The garbage collector stops tracking such tuples, so a
+# test's thousands of calls cost it nothing, and nothing the application or a test
+# does to what it read changes the log. ``Call`` objects are made when a test reads.
+_CallRecord = tuple[str, str, "bytes | dict[str, Any]", int, str, "str | None"]
+
+
+def _record(
+    operation: str, region: str, params: dict[str, Any], attempt: int, outcome: str = "ok",
+    message: str | None = None,
+) -> _CallRecord:  # fmt: skip
+    try:
+        frozen: bytes | dict[str, Any] = marshal.dumps(params)
+    except ValueError:  # a value marshal cannot hold (a datetime): kept as it is
+        frozen = params
+    return (operation, region, frozen, attempt, outcome, message)
+
+
 class Call:
     """One request the fake answered: what was asked, which attempt, and how it ended.
 
@@ -78,17 +96,17 @@ class Call:
         outcome: str = "ok",
         message: str | None = None,
     ) -> None:
-        self.operation = operation
-        self.region = region
-        self.attempt = attempt
-        self.outcome = outcome
-        self.message = message
-        # Serialized: a suite's thousands of recorded calls then hold no containers for
-        # the garbage collector to walk, and nothing the application does changes them.
-        try:
-            self._params: bytes | dict[str, Any] = marshal.dumps(params)
-        except ValueError:  # a value marshal cannot hold (a datetime): kept as it is
-            self._params = params
+        self._set(_record(operation, region, params, attempt, outcome, message))
+
+    @classmethod
+    def _of(cls, record: _CallRecord) -> Call:
+        call = cls.__new__(cls)
+        call._set(record)
+        return call
+
+    def _set(self, record: _CallRecord) -> None:
+        (self.operation, self.region, self._params, self.attempt, self.outcome,
+         self.message) = record  # fmt: skip
 
     @property
     def params(self) -> dict[str, Any]:
@@ -128,7 +146,7 @@ class Account:
         self.account_id = ACCOUNT_ID
         self.regions: dict[str, Region] = {}
         self.not_emulated: list[str] = []
-        self.calls: list[Call] = []
+        self._calls: list[_CallRecord] = []
         self.outbox: list[SentMessage] = []
         self.rejected: list[Rejection] = []
         # Events in order. A quiet send (nothing to publish, every recipient delivered)
@@ -143,6 +161,11 @@ class Account:
         self.on_message: list[Callable[[SentMessage], None]] = []
         self.on_event: list[Callable[[Event], None]] = []
         self.lock = threading.RLock()
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every request answered, in order (made afresh from the log on each read)."""
+        return [Call._of(record) for record in self._calls]
 
     def record_event(self, event: Event) -> None:
         self._events.append(event)
@@ -203,12 +226,16 @@ class Account:
                         Rejection(operation, region, params, exc.code, exc.message,
                                   self.clock.now())
                     )  # fmt: skip
-                self.calls.append(Call(operation, region, params, attempt, exc.code, exc.message))
+                self._calls.append(
+                    _record(operation, region, params, attempt, exc.code, exc.message)
+                )
                 raise
             except NotEmulatedError as exc:
-                self.calls.append(Call(operation, region, params, attempt, "NotEmulated", str(exc)))
+                self._calls.append(
+                    _record(operation, region, params, attempt, "NotEmulated", str(exc))
+                )
                 raise
-            self.calls.append(Call(operation, region, params, attempt))
+            self._calls.append(_record(operation, region, params, attempt))
             return result
 
     def _run(self, region: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -20,9 +20,7 @@ class SendLog:
     messages a test sends.
     """
 
-    window: collections.deque[list[float]] = dataclasses.field(
-        default_factory=collections.deque
-    )
+    window: collections.deque[list[float]] = dataclasses.field(default_factory=collections.deque)
     in_window: int = 0
     # bucket start -> [DeliveryAttempts, Bounces, Complaints, Rejects]
     stats: dict[float, list[int]] = dataclasses.field(default_factory=dict)
