@@ -16,7 +16,10 @@ from pytest_ses._fake.outcomes import EICAR
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
     from mypy_boto3_ses.literals import EventTypeType
-    from mypy_boto3_ses.type_defs import KinesisFirehoseDestinationTypeDef
+    from mypy_boto3_ses.type_defs import (
+        EventDestinationTypeDef,
+        KinesisFirehoseDestinationTypeDef,
+    )
 
     from pytest_ses import Event, SentMessage, SESMock
 
@@ -105,6 +108,16 @@ def published(client: SESClient) -> SESClient:
         },
     )
     return client
+
+
+def firehose(*types: EventTypeType) -> EventDestinationTypeDef:
+    """An enabled Firehose destination named 'firehose' for ``types``."""
+    return {
+        "Name": "firehose",
+        "Enabled": True,
+        "MatchingEventTypes": list(types),
+        "KinesisFirehoseDestination": FIREHOSE,
+    }
 
 
 def send(client: SESClient, *to: str, html: str | None = HTML, **kwargs: Any) -> str:
@@ -292,13 +305,7 @@ def test_update_and_delete_change_what_later_sends_publish(
 ) -> None:
     send(published)
     published.update_configuration_set_event_destination(
-        ConfigurationSetName="tracked",
-        EventDestination={
-            "Name": "firehose",
-            "Enabled": True,
-            "MatchingEventTypes": ["delivery"],
-            "KinesisFirehoseDestination": FIREHOSE,
-        },
+        ConfigurationSetName="tracked", EventDestination=firehose("delivery")
     )
     send(published)
     published.delete_configuration_set_event_destination(
@@ -701,13 +708,7 @@ def test_a_set_whose_destinations_skip_send_and_delivery_still_publishes_bounces
 ) -> None:
     client.create_configuration_set(ConfigurationSet={"Name": "bounces"})
     client.create_configuration_set_event_destination(
-        ConfigurationSetName="bounces",
-        EventDestination={
-            "Name": "firehose",
-            "Enabled": True,
-            "MatchingEventTypes": ["bounce"],
-            "KinesisFirehoseDestination": FIREHOSE,
-        },
+        ConfigurationSetName="bounces", EventDestination=firehose("bounce")
     )
     sent = send(client, "ann@example.net", "bounce@simulator.amazonses.com",
                 ConfigurationSetName="bounces")  # fmt: skip
