@@ -182,6 +182,19 @@ def add_null_handlers(client: SESClient, bodies: dict[str, bytes]) -> None:
     events.register("choose-signer.ses", cast("Callable[..., None]", choose_signer))
 
 
+def parse_op_arguments(
+    doc: str | None, argv: Sequence[str] | None, op: str, calls: int
+) -> tuple[Operation, int, int]:
+    """``--op``, ``--calls`` and ``--top`` for the scripts that look inside one operation."""
+    names = [each.method for each in OPERATIONS]
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--op", choices=names, default=op)
+    parser.add_argument("--calls", type=int, default=calls)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+    return OPERATIONS[names.index(args.op)], args.calls, args.top
+
+
 def call_loop(client: SESClient, op: Operation, n: int) -> int:
     """``n`` calls of ``op``; returns the elapsed nanoseconds."""
     call = getattr(client, op.method)

@@ -17,7 +17,6 @@ machine or its load:
 
 from __future__ import annotations
 
-import argparse
 import collections
 import gc
 import sys
@@ -25,7 +24,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bench_calls import FAKE_SETTINGS, OPERATIONS, Operation, call_loop, new_client
+from bench_calls import FAKE_SETTINGS, Operation, call_loop, new_client, parse_op_arguments
 
 OURS = ("pytest_ses", "pytest-ses")  # package paths and the compiled codec's file names
 
@@ -78,24 +77,18 @@ def count_kept(op: Operation, calls: int) -> collections.Counter[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    names = [op.method for op in OPERATIONS]
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--op", choices=names, default="send_email")
-    parser.add_argument("--calls", type=int, default=200)
-    parser.add_argument("--top", type=int, default=25)
-    args = parser.parse_args(argv)
-    op = OPERATIONS[names.index(args.op)]
+    op, calls, top = parse_op_arguments(__doc__, argv, "send_email", 200)
 
-    opcodes = count_opcodes(op, args.calls)
-    print(f"{op.method}: {sum(opcodes.values()) / args.calls:.0f} bytecodes a call in pytest-ses")
-    for name, count in opcodes.most_common(args.top):
-        print(f"  {count / args.calls:7.1f}  {name}")
-    kept = count_kept(op, args.calls)
-    per_call = {name: count / args.calls for name, count in kept.items()}
+    opcodes = count_opcodes(op, calls)
+    print(f"{op.method}: {sum(opcodes.values()) / calls:.0f} bytecodes a call in pytest-ses")
+    for name, executed in opcodes.most_common(top):
+        print(f"  {executed / calls:7.1f}  {name}")
+    kept = count_kept(op, calls)
+    per_call = {name: count / calls for name, count in kept.items()}
     print(f"objects kept per call that the GC tracks: {sum(per_call.values()):.2f}")
-    for name, count in sorted(per_call.items(), key=lambda item: -item[1])[: args.top]:
-        if count >= 0.01:
-            print(f"  {count:7.2f}  {name}")
+    for name, share in sorted(per_call.items(), key=lambda item: -item[1])[:top]:
+        if share >= 0.01:
+            print(f"  {share:7.2f}  {name}")
     return 0
 
 

@@ -13,24 +13,17 @@ functions, so read the shares, not the absolute times.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import io
 import pstats
 import sys
 from collections.abc import Sequence
 
-from bench_calls import FAKE_SETTINGS, OPERATIONS, call_loop, new_client
+from bench_calls import FAKE_SETTINGS, call_loop, new_client, parse_op_arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    names = [op.method for op in OPERATIONS]
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--op", choices=names, default="get_send_quota")
-    parser.add_argument("--calls", type=int, default=2000)
-    parser.add_argument("--top", type=int, default=25)
-    args = parser.parse_args(argv)
-    op = OPERATIONS[names.index(args.op)]
+    op, calls, top = parse_op_arguments(__doc__, argv, "get_send_quota", 2000)
 
     import pytest_ses
 
@@ -39,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         call_loop(client, op, 200)  # warm-up
         profile = cProfile.Profile()
         profile.enable()
-        call_loop(client, op, args.calls)
+        call_loop(client, op, calls)
         profile.disable()
 
     stats = pstats.Stats(profile, stream=io.StringIO())
@@ -51,12 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for (path, _, func), value in entries.items()
         if path.endswith("_intercept.py") and func == "_before_send"
     )
-    print(f"{args.calls} x {op.method}: {total:.3f} s under cProfile")
+    print(f"{calls} x {op.method}: {total:.3f} s under cProfile")
     print(f"inside pytest-ses's before-send handler: {handler:.3f} s ({handler / total:.0%})")
     print()
     out = io.StringIO()
     stats.stream = out  # type: ignore[attr-defined]
-    stats.sort_stats("tottime").print_stats(r"pytest_ses", args.top)
+    stats.sort_stats("tottime").print_stats(r"pytest_ses", top)
     print(out.getvalue().strip())
     return 0
 

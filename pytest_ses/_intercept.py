@@ -65,10 +65,6 @@ class Active(Protocol):
 _stack: list[Active] = []
 _stack_lock = threading.Lock()
 _retry_pending = threading.local()
-# request-created -> before-send of the same request (same thread or task): botocore's
-# form fields before url-encoding, so the fake need not parse back what botocore encoded.
-
-
 # request-created -> before-send of the same request (same thread or task): what
 # before-send cannot see. (URL, the client's region, which a custom endpoint_url hides,
 # botocore's attempt number (it makes a new request for each), botocore's form fields

@@ -143,8 +143,8 @@ def decode(fields: Mapping[str, Any], operation: OperationModel) -> dict[str, An
     shape = operation.input_shape
     if shape is None:
         return {}
-    value = _decoder(shape, tuple(fields))(fields)
-    return value if isinstance(value, dict) else {}
+    params: dict[str, Any] = _decoder(shape, tuple(fields))(fields)  # a structure: a dict
+    return params
 
 
 @lru_cache(maxsize=1024)
@@ -167,9 +167,16 @@ def _decoder(shape: Any, keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]],
             key = key[:cut]
     converters: dict[str, Callable[[Any, str], Any]] = {}
     source = _expression(_walk(present, prefixes, shape, ""), converters)
-    code = compile(f"lambda f: {source}", "<pytest-ses decoder>", "eval")
-    built: Callable[[Mapping[str, Any]], Any] = eval(code, {"__builtins__": {}, **converters})
+    built: Callable[[Mapping[str, Any]], Any] = _compiled(
+        f"lambda f: {source}", "decoder", converters
+    )
     return built
+
+
+def _compiled(source: str, what: str, names: Mapping[str, Any]) -> Any:
+    """Evaluate generated ``source`` (a lambda) with only ``names`` in scope."""
+    code = compile(source, f"<pytest-ses {what}>", "eval")
+    return eval(code, {"__builtins__": {}, **names})
 
 
 def _expression(node: Any, converters: dict[str, Callable[[Any, str], Any]]) -> str:
@@ -341,7 +348,7 @@ def _flat_encoder(
     """
     head, shape, middle, footer = _frame(operation)
     members = {name: (wire, member) for name, wire, member in _members(shape)} if shape else {}
-    if not set(keys) <= members.keys() or (keys and shape is None):
+    if not set(keys) <= members.keys():
         return None  # the general path raises the error
     pieces: list[str] = [repr(head)]
     for name, (wire, member) in members.items():
@@ -357,9 +364,8 @@ def _flat_encoder(
         )
     pieces += [repr(middle), "rid", repr(footer)]
     source = f"lambda r, rid: ''.join(({', '.join(pieces)},)).encode('utf-8')"
-    code = compile(source, "<pytest-ses encoder>", "eval")
-    namespace = {"__builtins__": {}, "_escape": escape, "_scalar_text": _scalar_text, "str": str}
-    built: Callable[[Mapping[str, Any], str], bytes] = eval(code, namespace)
+    names = {"_escape": escape, "_scalar_text": _scalar_text, "str": str}
+    built: Callable[[Mapping[str, Any], str], bytes] = _compiled(source, "encoder", names)
     return built
 
 
@@ -384,11 +390,7 @@ def _encode_members(parts: list[str], shape: Any, value: Mapping[str, Any]) -> N
         raise TypeError(f"{shape.name} has no member(s) {sorted(unknown)}")
     for name, wire, member in _members(shape):
         item = value.get(name)
-        if item is None:
-            continue
-        if type(item) is str and member.type_name == "string":  # most members: inline
-            parts += ("<", wire, ">", escape(item), "</", wire, ">")
-        else:
+        if item is not None:
             _encode(parts, member, wire, item)
 
 

@@ -100,24 +100,21 @@ def published(client: SESClient) -> SESClient:
     client.create_configuration_set(ConfigurationSet={"Name": "tracked"})
     client.create_configuration_set_event_destination(
         ConfigurationSetName="tracked",
-        EventDestination={
-            "Name": "firehose",
-            "Enabled": True,
-            "MatchingEventTypes": ALL_TYPES,
-            "KinesisFirehoseDestination": FIREHOSE,
-        },
+        EventDestination=destination("firehose", ALL_TYPES),
     )
     return client
 
 
-def firehose(*types: EventTypeType) -> EventDestinationTypeDef:
-    """An enabled Firehose destination named 'firehose' for ``types``."""
-    return {
-        "Name": "firehose",
-        "Enabled": True,
-        "MatchingEventTypes": list(types),
-        "KinesisFirehoseDestination": FIREHOSE,
-    }
+def destination(
+    name: str, types: list[EventTypeType], topic: str | None = None
+) -> EventDestinationTypeDef:
+    """An enabled destination for ``types``: SNS when a ``topic`` is given, else Firehose."""
+    made: EventDestinationTypeDef = {"Name": name, "Enabled": True, "MatchingEventTypes": types}
+    if topic is None:
+        made["KinesisFirehoseDestination"] = FIREHOSE
+    else:
+        made["SNSDestination"] = {"TopicARN": topic}
+    return made
 
 
 def send(client: SESClient, *to: str, html: str | None = HTML, **kwargs: Any) -> str:
@@ -244,12 +241,7 @@ def test_firehose_receives_json_records(published: SESClient, ses: SESMock) -> N
 def test_matching_event_types_filter(published: SESClient, ses: SESMock) -> None:
     published.create_configuration_set_event_destination(
         ConfigurationSetName="tracked",
-        EventDestination={
-            "Name": "bounces",
-            "Enabled": True,
-            "MatchingEventTypes": ["bounce", "complaint"],
-            "SNSDestination": {"TopicARN": TOPIC},
-        },
+        EventDestination=destination("bounces", ["bounce", "complaint"], TOPIC),
     )
     send(published, "bounce@simulator.amazonses.com", "ann@example.net")
     log = ses.destination("bounces")
@@ -262,12 +254,7 @@ def test_sns_destination_gets_a_validation_message_then_notifications(
 ) -> None:
     published.create_configuration_set_event_destination(
         ConfigurationSetName="tracked",
-        EventDestination={
-            "Name": "sns",
-            "Enabled": True,
-            "MatchingEventTypes": ["send"],
-            "SNSDestination": {"TopicARN": TOPIC},
-        },
+        EventDestination=destination("sns", ["send"], TOPIC),
     )
     log = ses.destination("sns")
     assert log.notifications == [
@@ -305,7 +292,7 @@ def test_update_and_delete_change_what_later_sends_publish(
 ) -> None:
     send(published)
     published.update_configuration_set_event_destination(
-        ConfigurationSetName="tracked", EventDestination=firehose("delivery")
+        ConfigurationSetName="tracked", EventDestination=destination("firehose", ["delivery"])
     )
     send(published)
     published.delete_configuration_set_event_destination(
@@ -619,12 +606,7 @@ def test_updating_to_a_new_topic_validates_it_and_a_kind_change_starts_a_fresh_l
     for topic in (TOPIC, TOPIC, other_topic):
         published.update_configuration_set_event_destination(
             ConfigurationSetName="tracked",
-            EventDestination={
-                "Name": "firehose",
-                "Enabled": True,
-                "MatchingEventTypes": ["send"],
-                "SNSDestination": {"TopicARN": topic},
-            },
+            EventDestination=destination("firehose", ["send"], topic),
         )
     log = ses.destination("firehose")
     assert log.kind == "sns"
@@ -708,7 +690,7 @@ def test_a_set_whose_destinations_skip_send_and_delivery_still_publishes_bounces
 ) -> None:
     client.create_configuration_set(ConfigurationSet={"Name": "bounces"})
     client.create_configuration_set_event_destination(
-        ConfigurationSetName="bounces", EventDestination=firehose("bounce")
+        ConfigurationSetName="bounces", EventDestination=destination("firehose", ["bounce"])
     )
     sent = send(client, "ann@example.net", "bounce@simulator.amazonses.com",
                 ConfigurationSetName="bounces")  # fmt: skip

@@ -110,6 +110,18 @@ def test_send_email_mime_reads_back_the_same(client: SESClient, ses: SESMock) ->
     assert stored.raw.isascii()
 
 
+def test_a_sent_message_is_not_changed_by_what_a_test_does_to_its_lists(
+    client: SESClient, ses: SESMock
+) -> None:
+    send(client, to=["a@example.net"], ReplyToAddresses=["r@example.net"])
+    (message,) = ses.outbox
+    for field in ("destinations", "to", "cc", "bcc", "reply_to"):
+        getattr(message, field).append("intruder@example.net")
+    assert (message.destinations, message.to, message.cc, message.bcc, message.reply_to) == (
+        ["a@example.net"], ["a@example.net"], [], [], ["r@example.net"],
+    )  # fmt: skip
+
+
 def test_message_ids_are_unique_and_time_ordered(client: SESClient, ses: SESMock) -> None:
     first = send(client)
     ses.advance(1.5)
@@ -205,6 +217,18 @@ def test_a_message_needs_a_recipient(client: SESClient) -> None:
     raises_ses_error(
         lambda: send(client, to=[]), "InvalidParameterValue", "Missing required header 'To'."
     )
+
+
+def test_a_large_send_email_under_the_limit_is_measured_and_accepted(
+    client: SESClient, ses: SESMock
+) -> None:
+    # 4 MB of text could, by the cheap bound, be over 10 MB once encoded: the fake
+    # builds the MIME to measure it, and accepts it.
+    body = "x" * 4_000_000
+    send(client, Message={"Subject": {"Data": "big"}, "Body": {"Text": {"Data": body}}})
+    (message,) = ses.outbox
+    assert 4_000_000 < len(message.raw) < MAX_MESSAGE_BYTES
+    assert message.text == body
 
 
 def test_message_over_10_mb_is_rejected(client: SESClient) -> None:
@@ -384,6 +408,28 @@ def test_daily_quota_counts_recipients(client: SESClient, ses: SESMock) -> None:
     ses.advance(24 * 3600)
     send(client, to=["d@example.net"])
     assert client.get_send_quota()["SentLast24Hours"] == 1.0
+
+
+@pytest.mark.ses(max_24_hour_send=3, max_send_rate=-1)
+def test_the_daily_window_lets_each_send_go_24_hours_after_it(
+    make_client: Callable[..., SESClient], ses: SESMock
+) -> None:
+    client = make_client(config=NO_RETRIES)  # retries would move the clock on
+    send(client, to=["a@example.net", "b@example.net"])
+    send(client, to=["c@example.net"])  # same instant: 3 of 3 used
+    ses.advance(12 * 3600)
+    raises_ses_error(lambda: send(client), "Throttling", "Daily message quota exceeded.")
+    ses.advance(12 * 3600 - 1)
+    assert client.get_send_quota()["SentLast24Hours"] == 3.0  # one second to go
+    ses.advance(1)
+    assert client.get_send_quota()["SentLast24Hours"] == 0.0
+    send(client, to=["d@example.net"])
+    ses.advance(3600)
+    send(client, to=["e@example.net", "f@example.net"])
+    raises_ses_error(lambda: send(client), "Throttling", "Daily message quota exceeded.")
+    ses.advance(23 * 3600)  # the first of the two new sends leaves the window
+    assert client.get_send_quota()["SentLast24Hours"] == 2.0
+    send(client, to=["g@example.net"])
 
 
 @pytest.mark.ses(max_send_rate=2)

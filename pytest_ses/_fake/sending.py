@@ -72,10 +72,7 @@ def _envelope(
     tags: dict[str, str],
     configuration_set: str | None,
 ) -> _Envelope:
-    if len(recipients) == 1:  # the usual case: no list to build
-        counted = 0 if recipients[0].is_simulator else 1
-    else:
-        counted = len(recipients) - len([a for a in recipients if a.is_simulator])
+    counted = len(recipients) - sum(a.is_simulator for a in recipients)
     return _Envelope(source, senders, recipients, tags, configuration_set, counted)
 
 
