@@ -11,9 +11,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pytest_ses._errors import NotEmulatedError
     from pytest_ses._fake.account import Call
     from pytest_ses._fake.clock import Clock
-    from pytest_ses._fake.errors import NotEmulatedError
     from pytest_ses._fake.events import DestinationLog, Event
     from pytest_ses._fake.message import Attachment, Headers, SentMessage
     from pytest_ses._fake.sending import Rejection
@@ -33,7 +33,7 @@ _WHERE = {
     "Event": "pytest_ses._fake.events",
     "EventLog": "pytest_ses.outbox",
     "Headers": "pytest_ses._fake.message",
-    "NotEmulatedError": "pytest_ses._fake.errors",
+    "NotEmulatedError": "pytest_ses._errors",
     "Outbox": "pytest_ses.outbox",
     "Rejection": "pytest_ses._fake.sending",
     "SESMock": "pytest_ses._mock",

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 
-    from pytest_ses._wire import Backend
+    from pytest_ses._wire.query import Backend
 
 SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES
 MAX_BACKOFF = 20  # seconds: botocore standard mode's cap
@@ -156,8 +156,10 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
         _, noted_region, attempt, fields = pending
         region = noted_region or _region_from_url(request.url) or fake.default_region
     else:  # not seen at request-created (another handler changed the request)
+        from pytest_ses._wire import sdk_attempt
+
         region = _region_from_url(request.url) or fake.default_region
-        attempt = _attempt(request.headers.get("amz-sdk-request"))
+        attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
         fields = None
     if fields is not None:
         status, payload = respond_fields(fake.backend, region, fields, attempt)
@@ -176,7 +178,7 @@ def _answer_imports() -> tuple[type[AWSResponse], Any, Any]:
     # Imported on first use rather than with this module: the plugin must not import botocore.
     from botocore.awsrequest import AWSResponse
 
-    from pytest_ses._wire import respond, respond_fields
+    from pytest_ses._wire.query import respond, respond_fields
 
     return AWSResponse, respond, respond_fields
 
@@ -225,17 +227,6 @@ def retry_delay(attempts: int) -> float:
     it costs nothing, and it makes outcomes independent of botocore's jitter.
     """
     return float(min(2 ** (attempts - 1), MAX_BACKOFF))
-
-
-def _attempt(header: Any) -> int:
-    if not header:
-        return 1
-    text = header.decode("ascii") if isinstance(header, bytes) else str(header)
-    for part in text.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == "attempt" and value.isdigit():
-            return int(value)
-    return 1
 
 
 def _region_from_url(url: str) -> str | None:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_ses import _intercept
 from pytest_ses._asserting import AssertionsAPI
+from pytest_ses._errors import SESError
 from pytest_ses._fake import faults
 from pytest_ses._fake.account import Account, Call
 from pytest_ses._fake.clock import Clock
-from pytest_ses._fake.errors import SESError
 from pytest_ses._fake.identities import add_identity
 from pytest_ses._fake.sending import Rejection
 from pytest_ses._settings import Settings

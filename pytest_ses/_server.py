@@ -2,7 +2,7 @@
 
 In-process clients are answered by the before-send hook; a subprocess (the AWS
 CLI, a worker, another language's SDK) can only reach the fake over a socket.
-This serves the same Query protocol with the same codec (:func:`_wire.respond`)
+This serves the same Query protocol with the same codec (:func:`_wire.query.respond`)
 and the same state, on 127.0.0.1, stdlib only. Whatever a client sends, it gets
 an SES-shaped answer that its SDK can parse, and the server keeps serving.
 """
@@ -20,10 +20,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from pytest_ses._fake.errors import NotEmulatedError, SESError
-from pytest_ses._intercept import _attempt
+from pytest_ses._errors import NotEmulatedError, SESError
 from pytest_ses._model import service_model
-from pytest_ses._wire import Backend, encode_error, respond
+from pytest_ses._wire import sdk_attempt
+from pytest_ses._wire.query import Backend, encode_error, respond
 
 HOST = "127.0.0.1"
 # SES takes messages up to 10 MB after base64; form encoding adds a little.
@@ -200,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bytes) -> tuple[int, bytes]:
         region = _region(self.headers.get("Authorization", "")) or self.server.default_region
-        attempt = _attempt(self.headers.get("amz-sdk-request"))
+        attempt = sdk_attempt(self.headers.get("amz-sdk-request"))
         try:
             return respond(self.server.backend, region, body, attempt)
         except NotEmulatedError as exc:

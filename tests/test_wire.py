@@ -12,9 +12,9 @@ from botocore.model import OperationModel
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
-from pytest_ses._fake.errors import SESError
+from pytest_ses._errors import SESError
 from pytest_ses._model import service_model
-from pytest_ses._wire import decode, encode_error, encode_result, respond
+from pytest_ses._wire.query import decode, encode_error, encode_result, respond
 
 MODEL = service_model()
 OPERATIONS = sorted(MODEL.operation_names)

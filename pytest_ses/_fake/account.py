@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pytest_ses._errors import NotEmulatedError, SESError
 from pytest_ses._fake import faults, registry
 from pytest_ses._fake.clock import Clock
-from pytest_ses._fake.errors import NotEmulatedError, SESError
 from pytest_ses._fake.events import Event
 from pytest_ses._fake.quota import SendLog, TokenBucket
 from pytest_ses._fake.registry import SEND_OPERATIONS

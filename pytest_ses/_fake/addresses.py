@@ -11,7 +11,7 @@ import email.utils
 import re
 from typing import NamedTuple
 
-from pytest_ses._fake.errors import invalid_parameter
+from pytest_ses._errors import invalid_parameter
 
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 SIMULATOR_MAILBOXES = frozenset(("success", "bounce", "ooto", "complaint", "suppressionlist"))

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from pytest_ses._fake.errors import SESError, invalid_parameter
+from pytest_ses._errors import SESError, invalid_parameter
 from pytest_ses._fake.events import on_destination_saved
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.registry import Params, Result, operation

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from pytest_ses._fake.errors import SESError
+from pytest_ses._errors import SESError
 from pytest_ses._fake.registry import SEND_OPERATIONS
 
 # preset name -> (code, HTTP status, sender fault, default message)

@@ -7,7 +7,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from pytest_ses._fake.errors import invalid_parameter
+from pytest_ses._errors import invalid_parameter
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._settings import WILDCARD
@@ -55,7 +55,7 @@ def add_identity(region: Region, name: str) -> None:
     if key in region.identities:
         return
     if len(region.identities) >= MAX_IDENTITIES:
-        from pytest_ses._fake.errors import SESError
+        from pytest_ses._errors import SESError
 
         raise SESError("LimitExceeded", f"Maximum number of identities ({MAX_IDENTITIES}) reached.")
     if "@" in name:

@@ -15,7 +15,7 @@ import functools
 import itertools
 import re
 
-from pytest_ses._fake.errors import invalid_parameter
+from pytest_ses._errors import invalid_parameter
 
 CRLF = "\r\n"
 _boundaries = itertools.count(1)

@@ -6,7 +6,7 @@ import base64
 import binascii
 import bisect
 
-from pytest_ses._fake.errors import invalid_parameter
+from pytest_ses._errors import invalid_parameter
 
 _PREFIX = "pytest-ses:1:"
 

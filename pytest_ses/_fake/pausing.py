@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pytest_ses._errors import SESError
 from pytest_ses._fake.configsets import get_set
-from pytest_ses._fake.errors import SESError
 from pytest_ses._fake.registry import Params, Result, operation
 
 if TYPE_CHECKING:

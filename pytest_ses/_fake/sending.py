@@ -13,17 +13,17 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pytest_ses._errors import SESError, invalid_parameter
 from pytest_ses._fake import addresses, mime
 from pytest_ses._fake.addresses import Address
-from pytest_ses._fake.errors import SESError, invalid_parameter
 from pytest_ses._fake.identities import is_verified
-from pytest_ses._fake.ids import new_uuid
 from pytest_ses._fake.message import SentMessage
 from pytest_ses._fake.outcomes import after_send
 from pytest_ses._fake.pausing import check_sending_enabled
 from pytest_ses._fake.quota import TokenBucket
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.tags import check_tags, parse_tag_header
+from pytest_ses._ids import new_uuid
 from pytest_ses._settings import WILDCARD
 
 if TYPE_CHECKING:

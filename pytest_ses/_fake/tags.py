@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from pytest_ses._fake.errors import invalid_parameter
+from pytest_ses._errors import invalid_parameter
 
 MAX_TAG_LENGTH = 255
 _NAME = re.compile(r"^(ses:)?[A-Za-z0-9_-]+$")

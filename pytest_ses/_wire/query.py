@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import unquote_plus
 from xml.sax.saxutils import escape as _escape
 
-from pytest_ses._fake.errors import SESError
-from pytest_ses._fake.ids import new_uuid
+from pytest_ses._errors import SESError
+from pytest_ses._ids import new_uuid
 from pytest_ses._model import service_model
 
 if TYPE_CHECKING:
