@@ -127,7 +127,9 @@ def test_send_operations_are_not_throttled(
     strict.list_configuration_sets()  # takes this second's token (and loads every handler)
     call, result = SENDS[operation]
     # A stand-in sender: what matters here is only that dispatch lets it through.
-    monkeypatch.setitem(registry.HANDLERS, operation, lambda account, region, params: result)
+    monkeypatch.setitem(
+        registry.HANDLERS, ("ses", operation), lambda account, region, params: result
+    )
     for _ in range(3):
         call(strict)
     assert_throttled(strict.list_configuration_sets)

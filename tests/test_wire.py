@@ -113,7 +113,7 @@ def test_error_envelope_parses_with_botocore() -> None:
 
 class _Echo:
     def dispatch(
-        self, region: str, operation: str, params: dict[str, Any], attempt: int
+        self, region: str, operation: str, params: dict[str, Any], attempt: int, service: str
     ) -> dict[str, Any]:
         raise SESError("Echo", f"{region} {operation} {params} {attempt}")
 

@@ -210,14 +210,19 @@ class Account:
         return state
 
     def dispatch(
-        self, region: str, operation: str, params: dict[str, Any], attempt: int = 1
+        self,
+        region: str,
+        operation: str,
+        params: dict[str, Any],
+        attempt: int = 1,
+        service: str = "ses",
     ) -> dict[str, Any]:
-        """Run one SES operation; returns its result or raises ``SESError``."""
+        """Run one operation of ``service`` (``ses`` or ``sesv2``); its result, or ``SESError``."""
         if not _families_loaded:
             _load_families()
         with self.lock:
             try:
-                result = self._run(region, operation, params)
+                result = self._run(region, operation, params, service)
             except SESError as exc:
                 if operation in SEND_OPERATIONS:  # refused sends are kept for tests to read
                     from pytest_ses._fake.sending import Rejection
@@ -238,8 +243,10 @@ class Account:
             self._calls.append(_record(operation, region, params, attempt))
             return result
 
-    def _run(self, region: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        handler = registry.HANDLERS.get(operation)
+    def _run(
+        self, region: str, operation: str, params: dict[str, Any], service: str
+    ) -> dict[str, Any]:
+        handler = registry.HANDLERS.get((service, operation))
         if handler is None:
             self.not_emulated.append(operation)
             raise NotEmulatedError(operation)

@@ -1,4 +1,8 @@
-"""Operation handlers by SES operation name, filled in by each family module."""
+"""Operation handlers by (service, operation name), filled in by each family module.
+
+The service is the botocore service name of the front door that was called:
+``"ses"`` (API v1, Query) or ``"sesv2"`` (API v2, REST-JSON).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ Params: TypeAlias = dict[str, Any]
 Result: TypeAlias = dict[str, Any]
 Handler: TypeAlias = Callable[["Account", "Region", Params], Result]
 
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[tuple[str, str], Handler] = {}
 
 # The sending operations: outside SES's one-request-per-second API throttle, with
 # their own throttle message and their refusals kept in ``ses.rejected``.
@@ -21,11 +25,11 @@ SEND_OPERATIONS = frozenset(
 )
 
 
-def operation(name: str) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of SES operation ``name``."""
+def operation(name: str, service: str = "ses") -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of ``service``'s operation ``name``."""
 
     def register(handler: Handler) -> Handler:
-        HANDLERS[name] = handler
+        HANDLERS[service, name] = handler
         return handler
 
     return register

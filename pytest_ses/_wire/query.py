@@ -40,7 +40,7 @@ class Backend(Protocol):
     """What the codec answers with: the fake, seen from the wire."""
 
     def dispatch(
-        self, region: str, operation: str, params: dict[str, Any], attempt: int
+        self, region: str, operation: str, params: dict[str, Any], attempt: int, service: str
     ) -> dict[str, Any]: ...
 
 
@@ -86,7 +86,7 @@ def respond_fields(
     except WireError as exc:
         return _error_response(SESError("InvalidParameterValue", str(exc)), request_id)
     try:
-        result = backend.dispatch(region, action, params, attempt)
+        result = backend.dispatch(region, action, params, attempt, "ses")
     except SESError as exc:
         return _error_response(exc, request_id)
     return 200, encode_result(operation, result, request_id)
