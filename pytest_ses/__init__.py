@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pytest_ses._errors import NotEmulatedError
-    from pytest_ses._fake.account import Call
+    from pytest_ses._fake.account import Call, Rejection
     from pytest_ses._fake.clock import Clock
     from pytest_ses._fake.events import DestinationLog, Event
     from pytest_ses._fake.message import Attachment, Headers, SentMessage
-    from pytest_ses._fake.sending import Rejection
     from pytest_ses._matching import ANY, contains
     from pytest_ses._mock import SESMock, mock_ses
     from pytest_ses._settings import Settings
@@ -35,7 +34,7 @@ _WHERE = {
     "Headers": "pytest_ses._fake.message",
     "NotEmulatedError": "pytest_ses._errors",
     "Outbox": "pytest_ses.outbox",
-    "Rejection": "pytest_ses._fake.sending",
+    "Rejection": "pytest_ses._fake.account",
     "SESMock": "pytest_ses._mock",
     "SentMessage": "pytest_ses._fake.message",
     "Settings": "pytest_ses._settings",

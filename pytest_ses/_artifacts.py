@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
+from pytest_ses._fake.account import Rejection
 from pytest_ses._fake.message import SentMessage
-from pytest_ses._fake.sending import Rejection
 from pytest_ses._mock import SESMock
 from pytest_ses._preview import render_index, render_message
 

@@ -82,7 +82,7 @@ class AssertionsAPI:
             )
         return "".join(f"\nHint: {hint}" for hint in hints)
 
-    def late_matches(self) -> list[str]:
+    def _late_matches(self) -> list[str]:
         """For failed ``assert_sent`` calls, messages that matched only after the assertion."""
         notes = []
         for criteria, seen in self._failed:

@@ -44,22 +44,16 @@ _OUR_RETRY_EVENT = f"needs-retry.{SERVICE_EVENT}."
 _ANSWERED = "_pytest_ses_response"  # set on a request once the fake answered it
 
 
-class Sleeper(Protocol):
-    """Whoever owns the virtual clock that retry back-off advances."""
-
-    def retry_sleep(self, seconds: float) -> None: ...
-
-
 class Active(Protocol):
-    """What an active fake offers the hooks."""
+    """What an active fake offers the hooks (private to the package, so users never see it)."""
 
     @property
-    def backend(self) -> Backend: ...
+    def _backend(self) -> Backend: ...
 
     @property
-    def default_region(self) -> str: ...
+    def _default_region(self) -> str: ...
 
-    def retry_sleep(self, seconds: float) -> None: ...
+    def _retry_sleep(self, seconds: float) -> None: ...
 
 
 _stack: list[Active] = []
@@ -84,7 +78,7 @@ def active() -> Active | None:
 def activate(fake: Active) -> Iterator[None]:
     """Make ``fake`` answer every SES call in the process until the block ends."""
     install()
-    saved = _patch_environ(fake.default_region)
+    saved = _patch_environ(fake._default_region)
     with _stack_lock:
         _stack.append(fake)
     try:
@@ -154,17 +148,17 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     if pending is not None and pending[0] == request.url:
         _pending.set(None)
         _, noted_region, attempt, fields = pending
-        region = noted_region or _region_from_url(request.url) or fake.default_region
+        region = noted_region or _region_from_url(request.url) or fake._default_region
     else:  # not seen at request-created (another handler changed the request)
         from pytest_ses._wire import sdk_attempt
 
-        region = _region_from_url(request.url) or fake.default_region
+        region = _region_from_url(request.url) or fake._default_region
         attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
         fields = None
     if fields is not None:
-        status, payload = respond_fields(fake.backend, region, fields, attempt)
+        status, payload = respond_fields(fake._backend, region, fields, attempt)
     else:
-        status, payload = respond(fake.backend, region, _body_bytes(request.body), attempt)
+        status, payload = respond(fake._backend, region, _body_bytes(request.body), attempt)
     response_headers: Any = {"Content-Type": "text/xml", "Content-Length": str(len(payload))}
     response = AWSResponse(request.url, status, response_headers, _Body(payload))
     # What botocore would otherwise join from the stream; the attribute dates from 2019.
@@ -273,7 +267,7 @@ def _take_retry_sleep() -> bool:
     attempts = getattr(_retry_pending, "attempts", 0)
     _retry_pending.attempts = 0
     if fake is not None and attempts:
-        fake.retry_sleep(retry_delay(attempts))
+        fake._retry_sleep(retry_delay(attempts))
         return True
     return False
 

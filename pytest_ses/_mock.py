@@ -10,10 +10,9 @@ from pytest_ses import _intercept
 from pytest_ses._asserting import AssertionsAPI
 from pytest_ses._errors import SESError
 from pytest_ses._fake import faults
-from pytest_ses._fake.account import Account, Call
+from pytest_ses._fake.account import Account, Call, Rejection, add_identity
 from pytest_ses._fake.clock import Clock
-from pytest_ses._fake.identities import add_identity
-from pytest_ses._fake.sending import Rejection
+from pytest_ses._fake.dispatch import Dispatcher
 from pytest_ses._settings import Settings
 from pytest_ses._simulating import EventsAPI
 from pytest_ses.outbox import Outbox
@@ -32,6 +31,7 @@ class SESMock(AssertionsAPI, EventsAPI):
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._account = Account(settings)
+        self._dispatcher = Dispatcher(self._account)
         self._server: Endpoint | None = None  # the loopback endpoint, once asked for
         self._server_errors: list[BaseException] = []  # unexpected errors it answered with 500
         self._server_stopped = False
@@ -44,14 +44,14 @@ class SESMock(AssertionsAPI, EventsAPI):
     # -- what the interception layer needs ----------------------------------------------------
 
     @property
-    def backend(self) -> Account:
-        return self._account
+    def _backend(self) -> Dispatcher:
+        return self._dispatcher
 
     @property
-    def default_region(self) -> str:
+    def _default_region(self) -> str:
         return self._settings.region
 
-    def retry_sleep(self, seconds: float) -> None:
+    def _retry_sleep(self, seconds: float) -> None:
         """botocore's retry back-off, taken on the virtual clock instead of the wall clock."""
         self._account.clock.advance(seconds)
 
@@ -141,7 +141,7 @@ class SESMock(AssertionsAPI, EventsAPI):
             if self._server is None:
                 from pytest_ses._server import Endpoint
 
-                self._server = Endpoint(self._account, self._settings.region)
+                self._server = Endpoint(self._dispatcher, self._settings.region)
             return self._server.url
 
     def _stop_server(self) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from pytest_ses._fake import outcomes
-from pytest_ses._fake.account import Account, Region
+from pytest_ses._fake.account import Account, Outcome, Region
 from pytest_ses._fake.addresses import bare
 from pytest_ses._fake.events import DestinationLog, Event
 from pytest_ses._fake.message import SentMessage
-from pytest_ses._fake.outcomes import Outcome
 from pytest_ses._settings import Settings
 from pytest_ses.outbox import EventLog
 

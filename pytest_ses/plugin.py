@@ -132,15 +132,15 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
     hook = request.config.hook
     # Observe only when someone implements the hooks: sending stays cheap otherwise.
     if hook.pytest_ses_message_sent.get_hookimpls():
-        fake.backend.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
+        fake._account.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
     if hook.pytest_ses_event_published.get_hookimpls():
-        fake.backend.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
+        fake._account.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
     try:
         with _intercept.activate(fake):
             yield fake
     finally:
         fake._stop_server()
-    late = fake.late_matches()
+    late = fake._late_matches()
     if late:
         request.node.add_report_section("teardown", "pytest-ses", "\n".join(late))
     try:

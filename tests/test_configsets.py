@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.model import StringShape
 
-from pytest_ses._fake.configsets import ConfigurationSet
+from pytest_ses._fake.account import ConfigurationSet
 from tests.conftest import modeled, raises_ses_error
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ def test_sets_are_per_region(make_client: Any) -> None:
 
 def test_set_limit_is_10000_per_region(client: SESClient, ses: SESMock, make_client: Any) -> None:
     # 9,999 sets go straight into the state: making them through boto3 takes seconds.
-    sets = ses.backend.region(ses.region).configuration_sets
+    sets = ses._account.region(ses.region).configuration_sets
     sets.update({f"s{i}": ConfigurationSet(f"s{i}") for i in range(9_999)})
     client.create_configuration_set(ConfigurationSet={"Name": "last"})
     expect(

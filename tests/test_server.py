@@ -393,7 +393,7 @@ def _raise_in_an_observer(ses: SESMock, url: str) -> None:
     def boom(message: object) -> None:
         raise RuntimeError("observer broke")
 
-    ses.backend.on_message.append(boom)
+    ses._account.on_message.append(boom)
     reply = post(url, send_email_form("boom"))
     assert reply.status == 500
     error = reply.error()
@@ -401,7 +401,7 @@ def _raise_in_an_observer(ses: SESMock, url: str) -> None:
     assert error["Message"] == "pytest-ses failed: RuntimeError: observer broke"
     assert ses._server is not None
     assert [str(e) for e in ses._server.errors] == ["observer broke"]
-    ses.backend.on_message.remove(boom)
+    ses._account.on_message.remove(boom)
     assert post(url, send_email_form("fine")).status == 200
 
 

@@ -1,39 +1,35 @@
-"""The fake account: settings, clock, per-region state, and the operation dispatcher."""
+"""The fake account's state: settings, clock, regions, identities and what was recorded.
+
+This is the bottom of the fake: it imports no operation family and no
+dispatcher, so every family (and the dispatcher above them) can import it.
+"""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import datetime as dt
+import hashlib
 import marshal
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pytest_ses._errors import NotEmulatedError, SESError
-from pytest_ses._fake import faults, registry
+from pytest_ses._errors import SESError, invalid_parameter
 from pytest_ses._fake.clock import Clock
-from pytest_ses._fake.events import Event
+from pytest_ses._fake.events import DestinationLog, Event, quiet_events
 from pytest_ses._fake.quota import SendLog, TokenBucket
-from pytest_ses._fake.registry import SEND_OPERATIONS
 from pytest_ses._settings import WILDCARD, Settings
 
 if TYPE_CHECKING:
-    from pytest_ses._fake.configsets import ConfigurationSet
-    from pytest_ses._fake.events import DestinationLog
     from pytest_ses._fake.message import SentMessage
-    from pytest_ses._fake.outcomes import Matcher, Outcome
-    from pytest_ses._fake.sending import Rejection
 
 ACCOUNT_ID = "123456789012"
 API_RATE = 1.0  # non-send requests per second, per region
-_families_loaded = False
+MAX_IDENTITIES = 10_000  # per region, SES's quota
 
-
-def _load_families() -> None:
-    """Importing the operation families registers their handlers (once per process)."""
-    global _families_loaded
-    from pytest_ses._fake import configsets, identities, pausing, sending  # noqa: F401
-
-    _families_loaded = True
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
 @dataclasses.dataclass
@@ -43,6 +39,22 @@ class Identity:
     name: str
     kind: str  # "EmailAddress" or "Domain", as ListIdentities names them
     token: str | None = None  # domains only
+
+
+@dataclasses.dataclass
+class ConfigurationSet:
+    """One configuration set: its event destinations (by name, in creation order) and options.
+
+    The option defaults are what SES reports for a set nobody has changed.
+    """
+
+    name: str
+    event_destinations: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    sending_enabled: bool = True
+    reputation_metrics_enabled: bool = False
+    last_fresh_start: dt.datetime | None = None
+    tls_policy: str = "Optional"
+    custom_redirect_domain: str | None = None
 
 
 @dataclasses.dataclass
@@ -60,6 +72,84 @@ class Region:
     sending_enabled: bool = True  # UpdateAccountSendingEnabled
 
 
+@dataclasses.dataclass(frozen=True)
+class Rejection:
+    """A send that SES refused: the request and the error it got."""
+
+    operation: str
+    region: str
+    params: dict[str, Any]
+    code: str
+    message: str
+    timestamp: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What happens to a recipient: ``kind`` is delivery, bounce, complaint or delay."""
+
+    kind: str
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+Matcher = Callable[[str], bool]
+
+
+@dataclasses.dataclass
+class Fault:
+    """An error to answer the next ``remaining`` attempts of ``operation`` with."""
+
+    operation: str  # an SES operation name, or "*" for any
+    error: SESError
+    times: int
+    remaining: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.operation} {self.error.code} ({self.remaining} of {self.times} attempt(s) left)"
+        )
+
+
+# -- identities: what may be stored as one ------------------------------------------------------
+
+
+def is_domain(name: str) -> bool:
+    labels = name.rstrip(".").split(".")
+    return len(name) <= 253 and len(labels) >= 2 and all(_LABEL.match(label) for label in labels)
+
+
+def check_email(address: str) -> str:
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not is_domain(domain) or any(c.isspace() for c in local):
+        raise invalid_parameter(f"Invalid email address <{address}>.")
+    return address
+
+
+def check_domain(domain: str) -> str:
+    if not is_domain(domain):
+        raise invalid_parameter(f"Invalid domain name <{domain}>.")
+    return domain
+
+
+def _token(region: Region, domain: str) -> str:
+    # Stable per region and domain, shaped like SES's 44-character tokens.
+    digest = hashlib.sha256(f"{region.name}/{domain.lower()}".encode()).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def add_identity(region: Region, name: str) -> None:
+    """Record ``name`` (an address, or else a domain) as verified in ``region``."""
+    key = name.lower()  # SES matches identities case-insensitively
+    if key in region.identities:
+        return
+    if len(region.identities) >= MAX_IDENTITIES:
+        raise SESError("LimitExceeded", f"Maximum number of identities ({MAX_IDENTITIES}) reached.")
+    if "@" in name:
+        region.identities[key] = Identity(check_email(name), "EmailAddress")
+    else:
+        region.identities[key] = Identity(check_domain(name), "Domain", _token(region, name))
+
+
 # How the account keeps a call: a plain tuple of strings, numbers and the params
 # serialized with marshal. The garbage collector stops tracking such tuples, so a
 # test's thousands of calls cost it nothing, and nothing the application or a test
@@ -67,7 +157,7 @@ class Region:
 _CallRecord = tuple[str, str, "bytes | dict[str, Any]", int, str, "str | None"]
 
 
-def _record(
+def record_call(
     operation: str, region: str, params: dict[str, Any], attempt: int, outcome: str = "ok",
     message: str | None = None,
 ) -> _CallRecord:  # fmt: skip
@@ -96,7 +186,7 @@ class Call:
         outcome: str = "ok",
         message: str | None = None,
     ) -> None:
-        self._set(_record(operation, region, params, attempt, outcome, message))
+        self._set(record_call(operation, region, params, attempt, outcome, message))
 
     @classmethod
     def _of(cls, record: _CallRecord) -> Call:
@@ -148,7 +238,7 @@ class Account:
         self.not_emulated: list[str] = []
         self._calls: list[_CallRecord] = []
         self.outbox: list[SentMessage] = []
-        self.rejected: list[Rejection] = []
+        self.rejected: list[Rejection] = []  # refused sends, for tests to read
         # Events in order. A quiet send (nothing to publish, every recipient delivered)
         # leaves its message here instead, standing for its Send and Delivery events,
         # which are made when first read: most tests never read them.
@@ -156,7 +246,7 @@ class Account:
         self._deferred = 0
         self.destination_logs: dict[tuple[str, str, str], DestinationLog] = {}
         self.outcomes: list[tuple[Matcher, Outcome]] = []  # set up by tests ahead of sends
-        self.faults: list[faults.Fault] = []  # errors queued by tests (ses.fail_next)
+        self.faults: list[Fault] = []  # errors queued by tests (ses.fail_next)
         # Observers of what happens (the pytest plugin forwards these to its hooks).
         self.on_message: list[Callable[[SentMessage], None]] = []
         self.on_event: list[Callable[[Event], None]] = []
@@ -166,6 +256,9 @@ class Account:
     def calls(self) -> list[Call]:
         """Every request answered, in order (made afresh from the log on each read)."""
         return [Call._of(record) for record in self._calls]
+
+    def log_call(self, record: _CallRecord) -> None:
+        self._calls.append(record)
 
     def record_event(self, event: Event) -> None:
         self._events.append(event)
@@ -178,8 +271,6 @@ class Account:
     def read_events(self) -> list[Event]:
         """Every event recorded, in order."""
         if self._deferred:
-            from pytest_ses._fake.outcomes import quiet_events
-
             with self.lock:
                 self._events[:] = [
                     made
@@ -203,66 +294,6 @@ class Account:
         if state is None:
             state = self.regions[name] = Region(name)
             if self.settings.verified_identities != WILDCARD:
-                from pytest_ses._fake.identities import add_identity
-
                 for identity in self.settings.verified_identities:
                     add_identity(state, identity)
         return state
-
-    def dispatch(
-        self,
-        region: str,
-        operation: str,
-        params: dict[str, Any],
-        attempt: int = 1,
-        service: str = "ses",
-    ) -> dict[str, Any]:
-        """Run one operation of ``service`` (``ses`` or ``sesv2``); its result, or ``SESError``."""
-        if not _families_loaded:
-            _load_families()
-        with self.lock:
-            try:
-                result = self._run(region, operation, params, service)
-            except SESError as exc:
-                if operation in SEND_OPERATIONS:  # refused sends are kept for tests to read
-                    from pytest_ses._fake.sending import Rejection
-
-                    self.rejected.append(
-                        Rejection(operation, region, params, exc.code, exc.message,
-                                  self.clock.now())
-                    )  # fmt: skip
-                self._calls.append(
-                    _record(operation, region, params, attempt, exc.code, exc.message)
-                )
-                raise
-            except NotEmulatedError as exc:
-                self._calls.append(
-                    _record(operation, region, params, attempt, "NotEmulated", str(exc))
-                )
-                raise
-            self._calls.append(_record(operation, region, params, attempt))
-            return result
-
-    def _run(
-        self, region: str, operation: str, params: dict[str, Any], service: str
-    ) -> dict[str, Any]:
-        handler = registry.HANDLERS.get((service, operation))
-        if handler is None:
-            self.not_emulated.append(operation)
-            raise NotEmulatedError(operation)
-        state = self.regions.get(region) or self.region(region)
-        if self.faults:
-            injected = faults.take(self.faults, operation)
-            if injected is not None:
-                raise injected
-        if self.settings.throttle_api:
-            self._throttle(state, operation)
-        return handler(self, state, params)
-
-    def _throttle(self, state: Region, operation: str) -> None:
-        # One place for SES's per-region limit on every non-send operation, so
-        # no handler can forget it. Off unless the throttle_api setting is on.
-        if not self.settings.throttle_api or operation in SEND_OPERATIONS:
-            return
-        if not state.api_throttle.take(1, self.clock.time()):
-            raise SESError("Throttling", "Rate exceeded")

@@ -8,19 +8,15 @@ as given and event publishing can read them without another translation.
 from __future__ import annotations
 
 import copy
-import dataclasses
-import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pytest_ses._errors import SESError, invalid_parameter
-from pytest_ses._fake.events import on_destination_saved
+from pytest_ses._fake.account import Account, ConfigurationSet, Region
+from pytest_ses._fake.destinations import on_destination_saved
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.validation import NameRule, model_enum
-
-if TYPE_CHECKING:
-    from pytest_ses._fake.account import Account, Region
 
 MAX_CONFIGURATION_SETS = 10_000  # per region, SES's quota
 MAX_EVENT_DESTINATIONS = 10  # per configuration set
@@ -59,22 +55,6 @@ _KINDS = {
     "CloudWatchDestination": ("InvalidCloudWatchDestination", ()),
     "SNSDestination": ("InvalidSNSDestination", ("TopicARN",)),
 }
-
-
-@dataclasses.dataclass
-class ConfigurationSet:
-    """One configuration set: its event destinations (by name, in creation order) and options.
-
-    The option defaults are what SES reports for a set nobody has changed.
-    """
-
-    name: str
-    event_destinations: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
-    sending_enabled: bool = True
-    reputation_metrics_enabled: bool = False
-    last_fresh_start: dt.datetime | None = None
-    tls_policy: str = "Optional"
-    custom_redirect_domain: str | None = None
 
 
 def _missing_set(name: str) -> SESError:

@@ -1,8 +1,8 @@
-"""Event records in SES's event-publishing JSON, and their delivery to event destinations.
+"""Event records in SES's event-publishing JSON, and the logs of event destinations.
 
 Records are built from what the fake stored about a sent message; a record
 becomes JSON only when a destination receives it, so messages nobody
-publishes for cost next to nothing.
+publishes for cost next to nothing. Delivering them is :mod:`destinations`'s job.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +18,8 @@ from pytest_ses._fake.addresses import bare
 from pytest_ses._fake.mime import split_headers
 
 if TYPE_CHECKING:
-    from pytest_ses._fake.account import Account, Region
     from pytest_ses._fake.message import SentMessage
 
-SNS_SUBJECT = "Amazon SES Email Event Notification"
-SNS_VALIDATION = "Successfully validated SNS topic for Amazon SES event publishing."
-CLOUDWATCH_NAMESPACE = "AWS/SES"
 SOURCE_IP = "192.0.2.10"  # TEST-NET-1: where the fake says the API call came from
 OUTGOING_IP = "192.0.2.20"  # ... and which SES address delivered the mail
 CALLER_IDENTITY = "pytest-ses"
@@ -43,7 +38,7 @@ EVENT_TYPES: dict[str, tuple[str, str, str]] = {
     "DeliveryDelay": ("deliveryDelay", "deliveryDelay", "DeliveryDelay"),
 }
 POST_DELIVERY = frozenset(("Delivery", "Bounce", "Complaint", "Open", "Click", "DeliveryDelay"))
-_DIMENSION_VALUE = re.compile(r"^[A-Za-z0-9_@.-]+$")
+SMTP_OK = "250 2.6.0 Message received"
 
 
 @functools.lru_cache(maxsize=256)
@@ -146,7 +141,7 @@ class Event:
 def mail_object(event: Event) -> dict[str, Any]:
     """The ``mail`` member shared by every event of a message."""
     message = event.message
-    headers = [{"name": n, "value": v} for n, v in _mail_headers(message)]
+    headers = [{"name": n, "value": v} for n, v in mail_headers(message)]
     truncated = sum(len(h["name"]) + len(h["value"]) + 4 for h in headers) > HEADERS_LIMIT
     if truncated:
         kept, size = [], 0
@@ -187,7 +182,7 @@ def event_tags(event: Event) -> dict[str, list[str]]:
     return tags
 
 
-def _mail_headers(message: SentMessage) -> list[tuple[str, str]]:
+def mail_headers(message: SentMessage) -> list[tuple[str, str]]:
     if message.mail_headers is not None:
         return message.mail_headers
     # SendEmail: SES lists the headers it built, before adding Message-ID and Date.
@@ -195,7 +190,7 @@ def _mail_headers(message: SentMessage) -> list[tuple[str, str]]:
 
 
 def _common_headers(message: SentMessage) -> dict[str, Any]:
-    headers = _mail_headers(message)
+    headers = mail_headers(message)
 
     def values(name: str) -> list[str]:
         from pytest_ses._fake.addresses import parse_header_list
@@ -225,6 +220,39 @@ def _common_headers(message: SentMessage) -> dict[str, Any]:
 # -- destinations ------------------------------------------------------------------------------
 
 
+def mta(region: str) -> str:
+    """The host SES delivers from in ``region``, as its events name it."""
+    return (
+        "a8-44.smtp-out.amazonses.com"
+        if region == "us-east-1"
+        else f"a8-44.smtp-out.{region}.amazonses.com"
+    )
+
+
+def delivery_details(event: Event) -> dict[str, Any]:
+    return {
+        "timestamp": iso(event.timestamp),
+        "processingTimeMillis": 0,
+        "recipients": event.recipients,
+        "smtpResponse": SMTP_OK,
+        "reportingMTA": mta(event.region),
+    }
+
+
+def quiet_events(message: SentMessage) -> tuple[Event, Event]:
+    """The Send and Delivery events of a quiet send, made when a test first reads events.
+
+    A send is quiet when no destination or observer was to receive its events
+    and every recipient got a plain delivery: then nothing about them can
+    differ from what the outcome rules would have made at once.
+    """
+    recipients = [bare(a) for a in message.destinations]
+    return (
+        Event("Send", message, message.timestamp, recipients, {}),
+        Event("Delivery", message, message.timestamp, recipients, delivery_details),
+    )
+
+
 @dataclasses.dataclass
 class DestinationLog:
     """What one event destination received, in the form its service would hold it.
@@ -244,109 +272,3 @@ class DestinationLog:
     records: list[str] = dataclasses.field(default_factory=list)
     notifications: list[dict[str, str]] = dataclasses.field(default_factory=list)
     metrics: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-
-
-_KIND_OF = {
-    "KinesisFirehoseDestination": "firehose",
-    "SNSDestination": "sns",
-    "CloudWatchDestination": "cloudwatch",
-}
-
-
-def destination_log(
-    account: Account, region: str, set_name: str, destination: dict[str, Any]
-) -> DestinationLog:
-    """The log of ``destination`` (made on first use; kept when the destination is updated)."""
-    key = (region, set_name, destination["Name"])
-    kind = next(_KIND_OF[k] for k in _KIND_OF if k in destination)
-    log = account.destination_logs.get(key)
-    if log is None or log.kind != kind:
-        log = account.destination_logs[key] = DestinationLog(
-            destination["Name"], set_name, region, kind
-        )
-    return log
-
-
-def on_destination_saved(
-    account: Account,
-    region: Region,
-    set_name: str,
-    destination: dict[str, Any],
-    previous: dict[str, Any] | None = None,
-) -> None:
-    """A destination was created or updated: SES validates a new SNS topic by messaging it.
-
-    The destination's log follows it at once, so a change of kind shows a fresh log.
-    """
-    log = destination_log(account, region.name, set_name, destination)
-    topic = destination.get("SNSDestination", {}).get("TopicARN")
-    old_topic = (previous or {}).get("SNSDestination", {}).get("TopicARN")
-    if topic is not None and topic != old_topic:
-        log.notifications.append({"Subject": "", "Message": SNS_VALIDATION, "TopicArn": topic})
-
-
-def publish(account: Account, region: Region, event: Event) -> None:
-    """Record ``event`` and hand it to every enabled destination that matches its type."""
-    account.record_event(event)
-    if event.configuration_set is not None:
-        found = region.configuration_sets.get(event.configuration_set)
-        matching = EVENT_TYPES[event.type][0]
-        for destination in found.event_destinations.values() if found else ():
-            if destination["Enabled"] and matching in destination["MatchingEventTypes"]:
-                _deliver(account, region, event, destination)
-    if account.on_event:
-        account.notify_event(event)
-
-
-def _deliver(account: Account, region: Region, event: Event, destination: dict[str, Any]) -> None:
-    log = destination_log(account, region.name, event.configuration_set or "", destination)
-    event.delivered_to(destination["Name"])
-    log.events.append(event)
-    if log.kind == "firehose":
-        log.records.append(event.to_json() + "\n")
-    elif log.kind == "sns":
-        log.notifications.append(
-            {
-                "Subject": SNS_SUBJECT,
-                "Message": event.to_json(),
-                "TopicArn": destination["SNSDestination"]["TopicARN"],
-            }
-        )
-    else:
-        point = _metric(event, destination["CloudWatchDestination"]["DimensionConfigurations"])
-        if point is not None:
-            log.metrics.append(point)
-
-
-def _metric(event: Event, dimensions: list[dict[str, str]]) -> dict[str, Any] | None:
-    """A CloudWatch data point, or None when a dimension value is one SES would not emit."""
-    tags = event_tags(event)
-    headers = _mail_headers(event.message)
-    resolved = []
-    for dimension in dimensions:
-        name, source = dimension["DimensionName"], dimension["DimensionValueSource"]
-        value: str | None = None
-        if source == "messageTag":
-            value = next(iter(tags.get(name, ())), None)
-        elif source == "emailHeader":
-            value = next((v for k, v in headers if k.lower() == name.lower()), None)
-        elif source == "linkTag":
-            value = next(iter(event.link_tags.get(name, ())), None)
-        if value is None:
-            value = dimension["DefaultDimensionValue"]
-        if not _DIMENSION_VALUE.match(value):
-            return None  # SES drops the data point silently
-        resolved.append({"Name": name, "Value": value})
-    count = (
-        len(event.recipients)
-        if event.type in ("Delivery", "Bounce", "Complaint", "DeliveryDelay")
-        else 1
-    )
-    return {
-        "Namespace": CLOUDWATCH_NAMESPACE,
-        "MetricName": EVENT_TYPES[event.type][2],
-        "Dimensions": resolved,
-        "Value": float(count),
-        "Unit": "Count",
-        "Timestamp": event.timestamp,
-    }

@@ -7,9 +7,8 @@ by a retry, as many faults as attempts reach the application.
 
 from __future__ import annotations
 
-import dataclasses
-
 from pytest_ses._errors import SESError
+from pytest_ses._fake.account import Fault
 from pytest_ses._fake.registry import SEND_OPERATIONS
 
 # preset name -> (code, HTTP status, sender fault, default message)
@@ -32,21 +31,6 @@ _STATUS = {"InternalFailure": 500, "ServiceUnavailable": 503, "MalformedQueryStr
 _STATUS |= dict.fromkeys(
     ("InvalidClientTokenId", "MissingAuthenticationToken", "OptInRequired"), 403
 )
-
-
-@dataclasses.dataclass
-class Fault:
-    """An error to answer the next ``remaining`` attempts of ``operation`` with."""
-
-    operation: str  # an SES operation name, or "*" for any
-    error: SESError
-    times: int
-    remaining: int
-
-    def describe(self) -> str:
-        return (
-            f"{self.operation} {self.error.code} ({self.remaining} of {self.times} attempt(s) left)"
-        )
 
 
 def make_fault(

@@ -2,66 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-from typing import TYPE_CHECKING
-
 from pytest_ses._errors import invalid_parameter
+from pytest_ses._fake.account import Account, Region, add_identity, check_domain, check_email
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._settings import WILDCARD
 
-if TYPE_CHECKING:
-    from pytest_ses._fake.account import Account, Region
-
 IDENTITY_TYPES = ("EmailAddress", "Domain")
-MAX_IDENTITIES = 10_000  # per region, SES's quota
 LIST_LIMIT = 1000
 MAX_ATTRIBUTE_QUERY = 100
-
-_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-
-
-def _is_domain(name: str) -> bool:
-    labels = name.rstrip(".").split(".")
-    return len(name) <= 253 and len(labels) >= 2 and all(_LABEL.match(label) for label in labels)
-
-
-def _check_email(address: str) -> str:
-    local, at, domain = address.rpartition("@")
-    if not at or not local or not _is_domain(domain) or any(c.isspace() for c in local):
-        raise invalid_parameter(f"Invalid email address <{address}>.")
-    return address
-
-
-def _check_domain(domain: str) -> str:
-    if not _is_domain(domain):
-        raise invalid_parameter(f"Invalid domain name <{domain}>.")
-    return domain
-
-
-def _token(region: Region, domain: str) -> str:
-    # Stable per region and domain, shaped like SES's 44-character tokens.
-    digest = hashlib.sha256(f"{region.name}/{domain.lower()}".encode()).digest()
-    return base64.b64encode(digest).decode("ascii")
-
-
-def add_identity(region: Region, name: str) -> None:
-    """Record ``name`` (an address, or else a domain) as verified in ``region``."""
-    from pytest_ses._fake.account import Identity
-
-    key = name.lower()  # SES matches identities case-insensitively
-    if key in region.identities:
-        return
-    if len(region.identities) >= MAX_IDENTITIES:
-        from pytest_ses._errors import SESError
-
-        raise SESError("LimitExceeded", f"Maximum number of identities ({MAX_IDENTITIES}) reached.")
-    if "@" in name:
-        region.identities[key] = Identity(_check_email(name), "EmailAddress")
-    else:
-        region.identities[key] = Identity(_check_domain(name), "Domain", _token(region, name))
 
 
 def is_verified(account: Account, region: Region, address_or_domain: str) -> bool:
@@ -75,19 +24,19 @@ def is_verified(account: Account, region: Region, address_or_domain: str) -> boo
 
 @operation("VerifyEmailIdentity")
 def verify_email_identity(account: Account, region: Region, params: Params) -> Result:
-    add_identity(region, _check_email(params["EmailAddress"]))
+    add_identity(region, check_email(params["EmailAddress"]))
     return {}
 
 
 @operation("VerifyEmailAddress")
 def verify_email_address(account: Account, region: Region, params: Params) -> Result:
-    add_identity(region, _check_email(params["EmailAddress"]))
+    add_identity(region, check_email(params["EmailAddress"]))
     return {}
 
 
 @operation("VerifyDomainIdentity")
 def verify_domain_identity(account: Account, region: Region, params: Params) -> Result:
-    domain = _check_domain(params["Domain"])
+    domain = check_domain(params["Domain"])
     add_identity(region, domain)
     return {"VerificationToken": region.identities[domain.lower()].token}
 

@@ -13,6 +13,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from email.message import EmailMessage
 from functools import cached_property
 
+from pytest_ses._ids import new_uuid
+
+# Message ids start with a region code; these three are seen in real ids.
+_ID_PREFIX = {"us-east-1": "0100", "us-west-2": "0101", "eu-west-1": "0102"}
+
+
+def message_id(region: str, epoch: float) -> str:
+    """SES's shape: region code, 12 hex digits of epoch ms, a UUID, ``-000000``."""
+    millis = round(epoch * 1000)
+    return f"{_ID_PREFIX.get(region, '0100')}{millis:012x}-{new_uuid()}-000000"
+
 
 @dataclasses.dataclass(frozen=True)
 class Attachment:

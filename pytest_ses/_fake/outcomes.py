@@ -9,17 +9,15 @@ message carrying the EICAR test string is rejected whole. Later events
 from __future__ import annotations
 
 import base64
-import dataclasses
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from pytest_ses._fake.account import Account, Matcher, Outcome, Region
 from pytest_ses._fake.addresses import SIMULATOR_DOMAIN, bare
-from pytest_ses._fake.events import Event, iso, publish
-
-if TYPE_CHECKING:
-    from pytest_ses._fake.account import Account, Region
-    from pytest_ses._fake.message import SentMessage
+from pytest_ses._fake.destinations import publish
+from pytest_ses._fake.events import Event, delivery_details, iso, mta
+from pytest_ses._fake.message import SentMessage, message_id
 
 BOUNCE_TYPES = {
     "Undetermined": ("Undetermined",),
@@ -61,7 +59,6 @@ _BOUNCE_DETAILS = {
     "Undetermined": ("5.0.0", "smtp; 550 5.0.0 undetermined"),
 }
 SIMULATOR_BOUNCE = "smtp; 550 5.1.1 As requested: user unknown <{address}>"
-SMTP_OK = "250 2.6.0 Message received"
 OPEN_IP = "192.0.2.30"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -70,17 +67,6 @@ _EICAR_B64 = tuple(base64.b64encode(b"\0" * k + EICAR)[4:-4] for k in range(3))
 _EICAR_TEXT = EICAR.decode("ascii")
 _LINK = re.compile(r"<a\s[^>]*?href\s*=\s*([\"'])(.*?)\1[^>]*>", re.IGNORECASE | re.DOTALL)
 _LINK_TAGS = re.compile(r"ses:tags\s*=\s*([\"'])(.*?)\1", re.IGNORECASE | re.DOTALL)
-
-
-@dataclasses.dataclass(frozen=True)
-class Outcome:
-    """What happens to a recipient: ``kind`` is delivery, bounce, complaint or delay."""
-
-    kind: str
-    details: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-
-Matcher = Callable[[str], bool]
 
 
 def matcher(pattern: str | Callable[[str], bool]) -> Matcher:
@@ -153,14 +139,6 @@ def _eicar_in_bodies(message: SentMessage) -> bool:
     return (text is not None and _EICAR_TEXT in text) or (html is not None and _EICAR_TEXT in html)
 
 
-def _mta(region: str) -> str:
-    return (
-        "a8-44.smtp-out.amazonses.com"
-        if region == "us-east-1"
-        else f"a8-44.smtp-out.{region}.amazonses.com"
-    )
-
-
 def after_send(
     account: Account, region: Region, message: SentMessage, *, to_simulator: bool
 ) -> None:
@@ -176,7 +154,7 @@ def after_send(
         and not account.on_event
         and not _publishes(region, message.configuration_set)
     ):
-        account.defer_events(message)  # see quiet_events
+        account.defer_events(message)  # see events.quiet_events
         return
     recipients = [bare(a) for a in message.destinations]
     outcomes = [outcome_for(account, address) for address in recipients]
@@ -212,7 +190,7 @@ def after_send(
     if delivered:
         if len(delivered) == len(recipients):
             delivered = recipients  # one list fewer to keep for the usual all-delivered case
-        emit(account, region, Event("Delivery", message, now, delivered, _delivery_details))
+        emit(account, region, Event("Delivery", message, now, delivered, delivery_details))
     for (bounce_type, sub_type, simulated), group in bounces.items():
         bounce(account, region, message, [a for a, _ in group], bounce_type, sub_type, simulated)
     for address, outcome in complaints:
@@ -220,20 +198,6 @@ def after_send(
                  outcome.details.get("user_agent"))  # fmt: skip
     for delay_type, delayed in delays.items():
         delay(account, region, message, delayed, delay_type)
-
-
-def quiet_events(message: SentMessage) -> tuple[Event, Event]:
-    """The Send and Delivery events of a quiet send, made when a test first reads events.
-
-    A send is quiet when no destination or observer was to receive its events
-    and every recipient got a plain delivery: then nothing about them can
-    differ from what :func:`after_send` would have made at once.
-    """
-    recipients = [bare(a) for a in message.destinations]
-    return (
-        Event("Send", message, message.timestamp, recipients, {}),
-        Event("Delivery", message, message.timestamp, recipients, _delivery_details),
-    )
 
 
 def _publishes(region: Region, configuration_set: str | None) -> bool:
@@ -247,16 +211,6 @@ def _publishes(region: Region, configuration_set: str | None) -> bool:
     )  # fmt: skip
 
 
-def _delivery_details(event: Event) -> dict[str, Any]:
-    return {
-        "timestamp": iso(event.timestamp),
-        "processingTimeMillis": 0,
-        "recipients": event.recipients,
-        "smtpResponse": SMTP_OK,
-        "reportingMTA": _mta(event.region),
-    }
-
-
 def emit(account: Account, region: Region, event: Event) -> None:
     publish(account, region, event)
 
@@ -265,8 +219,6 @@ def bounce(
     account: Account, region: Region, message: SentMessage, recipients: list[str],
     bounce_type: str, sub_type: str, simulator: bool = False,
 ) -> Event:  # fmt: skip
-    from pytest_ses._fake.sending import message_id
-
     check_bounce(bounce_type, sub_type)
     now = account.clock.now()
     status, diagnostic = _BOUNCE_DETAILS[sub_type]
@@ -287,7 +239,7 @@ def bounce(
         "timestamp": iso(now),
         "reportingMTA": "dns; amazonses.com"
         if sub_type == "Suppressed"
-        else f"dns; {_mta(region.name)}",
+        else f"dns; {mta(region.name)}",
     }
     region.sends.bucket(now.timestamp())[1] += len(recipients)
     event = Event("Bounce", message, now, recipients, details)
@@ -299,8 +251,6 @@ def complain(
     account: Account, region: Region, message: SentMessage, recipients: list[str],
     feedback_type: str | None = "abuse", user_agent: str | None = None,
 ) -> Event:  # fmt: skip
-    from pytest_ses._fake.sending import message_id
-
     check_choice("feedback_type", feedback_type, FEEDBACK_TYPES)
     now = account.clock.now()
     details: dict[str, Any] = {
@@ -329,7 +279,7 @@ def delay(
         "timestamp": iso(now),
         "delayType": delay_type,
         "expirationTime": iso(type(now).fromtimestamp(expires, now.tzinfo)),
-        "reportingMTA": f"dns; {_mta(region.name)}",
+        "reportingMTA": f"dns; {mta(region.name)}",
         "delayedRecipients": [
             {
                 "emailAddress": a,

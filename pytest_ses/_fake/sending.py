@@ -7,23 +7,20 @@ paused), account not paused, verified identities, daily quota, sending rate.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pytest_ses._errors import SESError, invalid_parameter
 from pytest_ses._fake import addresses, mime
 from pytest_ses._fake.addresses import Address
 from pytest_ses._fake.identities import is_verified
-from pytest_ses._fake.message import SentMessage
+from pytest_ses._fake.message import SentMessage, message_id
 from pytest_ses._fake.outcomes import after_send
 from pytest_ses._fake.pausing import check_sending_enabled
 from pytest_ses._fake.quota import TokenBucket
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.tags import check_tags, parse_tag_header
-from pytest_ses._ids import new_uuid
 from pytest_ses._settings import WILDCARD
 
 if TYPE_CHECKING:
@@ -31,8 +28,6 @@ if TYPE_CHECKING:
 
 MAX_RECIPIENTS = 50
 MAX_MESSAGE_BYTES = 10_485_760
-# Message ids start with a region code; these three are seen in real ids.
-_ID_PREFIX = {"us-east-1": "0100", "us-west-2": "0101", "eu-west-1": "0102"}
 _SES_HEADERS = (
     "X-SES-CONFIGURATION-SET",
     "X-SES-MESSAGE-TAGS",
@@ -40,18 +35,6 @@ _SES_HEADERS = (
     "X-SES-FROM-ARN",
     "X-SES-RETURN-PATH-ARN",
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class Rejection:
-    """A send that SES refused: the request and the error it got."""
-
-    operation: str
-    region: str
-    params: dict[str, Any]
-    code: str
-    message: str
-    timestamp: dt.datetime
 
 
 class _Envelope(NamedTuple):
@@ -74,12 +57,6 @@ def _envelope(
 ) -> _Envelope:
     counted = len(recipients) - sum(a.is_simulator for a in recipients)
     return _Envelope(source, senders, recipients, tags, configuration_set, counted)
-
-
-def message_id(region: str, epoch: float) -> str:
-    """SES's shape: region code, 12 hex digits of epoch ms, a UUID, ``-000000``."""
-    millis = round(epoch * 1000)
-    return f"{_ID_PREFIX.get(region, '0100')}{millis:012x}-{new_uuid()}-000000"
 
 
 @operation("SendEmail")

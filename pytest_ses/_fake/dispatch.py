@@ -1,0 +1,136 @@
+"""The dispatcher: one request from any front door, run against the account.
+
+It sits on top of the fake. It loads the operation families, finds the
+handler registered for (service, operation), and in one place for every
+handler: consumes queued faults, applies SES's API throttle, records the call
+(and a refused send), holds the account's lock, and translates an SES error
+raised by a rule both APIs share into the error of the front door that was
+called.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_ses._errors import NotEmulatedError, SESError
+from pytest_ses._fake import faults, registry
+from pytest_ses._fake.account import Account, Region, Rejection, record_call
+from pytest_ses._fake.registry import SEND_OPERATIONS
+
+_families_loaded = False
+
+# The v1 error code a shared rule raises -> the (code, HTTP status) API v2 answers with.
+# Codes not listed pass through unchanged.
+_NOT_FOUND = ("NotFoundException", 404)
+_EXISTS = ("AlreadyExistsException", 400)
+_BAD = ("BadRequestException", 400)
+_PAUSED = ("SendingPausedException", 400)
+_V2_ERRORS: dict[str, tuple[str, int]] = {
+    "ConfigurationSetDoesNotExist": _NOT_FOUND,
+    "EventDestinationDoesNotExist": _NOT_FOUND,
+    "TemplateDoesNotExist": _NOT_FOUND,
+    "AlreadyExists": _EXISTS,
+    "ConfigurationSetAlreadyExists": _EXISTS,
+    "EventDestinationAlreadyExists": _EXISTS,
+    "InvalidParameterValue": _BAD,
+    "InvalidConfigurationSet": _BAD,
+    "InvalidFirehoseDestination": _BAD,
+    "InvalidCloudWatchDestination": _BAD,
+    "InvalidSNSDestination": _BAD,
+    "InvalidTemplate": _BAD,
+    "InvalidRenderingParameter": _BAD,
+    "MissingRenderingAttribute": _BAD,
+    "LimitExceeded": ("LimitExceededException", 400),
+    "Throttling": ("TooManyRequestsException", 429),
+    "MessageRejected": ("MessageRejected", 400),
+    "MailFromDomainNotVerifiedException": ("MailFromDomainNotVerifiedException", 400),
+    "AccountSendingPausedException": _PAUSED,
+    "ConfigurationSetSendingPausedException": _PAUSED,
+}
+# Front door (botocore service name) -> its table; "ses" answers with the rules' own codes.
+_TRANSLATIONS = {"sesv2": _V2_ERRORS, "pinpoint-email": _V2_ERRORS}
+
+
+def _load_families() -> None:
+    """Importing the operation families registers their handlers (once per process)."""
+    global _families_loaded
+    from pytest_ses._fake import configsets, identities, pausing, sending  # noqa: F401
+
+    _families_loaded = True
+
+
+def translate(error: SESError, service: str) -> SESError:
+    """``error`` as the front door ``service`` names it."""
+    table = _TRANSLATIONS.get(service)
+    found = table.get(error.code) if table else None
+    if found is None:
+        return error
+    code, status = found
+    # v2's error shapes carry a message only.
+    return SESError(code, error.message, status=status, sender_fault=status < 500)
+
+
+class Dispatcher:
+    """The account as the codecs see it: ``dispatch()`` answers one request."""
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+
+    def dispatch(
+        self,
+        region: str,
+        operation: str,
+        params: dict[str, Any],
+        attempt: int = 1,
+        service: str = "ses",
+    ) -> dict[str, Any]:
+        """Run ``service``'s ``operation``: its result, or ``SESError`` as that service names it."""
+        if not _families_loaded:
+            _load_families()
+        account = self.account
+        with account.lock:
+            try:
+                result = self._run(region, operation, params, service)
+            except SESError as exc:
+                error = translate(exc, service)
+                if operation in SEND_OPERATIONS:  # refused sends are kept for tests to read
+                    account.rejected.append(
+                        Rejection(operation, region, params, error.code, error.message,
+                                  account.clock.now())
+                    )  # fmt: skip
+                account.log_call(
+                    record_call(operation, region, params, attempt, error.code, error.message)
+                )
+                if error is exc:
+                    raise
+                raise error from None
+            except NotEmulatedError as exc:
+                account.log_call(
+                    record_call(operation, region, params, attempt, "NotEmulated", str(exc))
+                )
+                raise
+            account.log_call(record_call(operation, region, params, attempt))
+            return result
+
+    def _run(
+        self, region: str, operation: str, params: dict[str, Any], service: str
+    ) -> dict[str, Any]:
+        account = self.account
+        handler = registry.HANDLERS.get((service, operation))
+        if handler is None:
+            account.not_emulated.append(operation)
+            raise NotEmulatedError(operation)
+        state = account.regions.get(region) or account.region(region)
+        if account.faults:
+            injected = faults.take(account.faults, operation)
+            if injected is not None:
+                raise injected
+        if account.settings.throttle_api and operation not in SEND_OPERATIONS:
+            self._throttle(state)
+        return handler(account, state, params)
+
+    def _throttle(self, state: Region) -> None:
+        # One place for SES's per-region limit on every non-send operation, so
+        # no handler can forget it.
+        if not state.api_throttle.take(1, self.account.clock.time()):
+            raise SESError("Throttling", "Rate exceeded")
