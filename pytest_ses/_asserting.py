@@ -41,27 +41,27 @@ class AssertionsAPI:
             self._failed.append((criteria, len(self._account.outbox)))
             return self._hints(criteria)
 
-        return self.outbox.expect(criteria, times, failed)
+        return self.outbox._expect(criteria, times, failed)
 
     def assert_not_sent(self, **criteria: Any) -> None:
         """Fail if any message matching ``criteria`` was sent."""
         __tracebackhide__ = True
-        self.outbox.refute(criteria)
+        self.outbox._refute(criteria)
 
     def assert_nothing_sent(self) -> None:
         """Fail if any message was sent at all."""
         __tracebackhide__ = True
-        self.outbox.refute({})
+        self.outbox._refute({})
 
     def assert_event(self, *, times: int | None = None, **criteria: Any) -> list[Event]:
         """Fail unless an event matching ``criteria`` was recorded (exactly ``times`` if given)."""
         __tracebackhide__ = True
-        return self.events.expect(criteria, times, lambda: self._hints(criteria))
+        return self.events._expect(criteria, times, lambda: self._hints(criteria))
 
     def assert_no_event(self, **criteria: Any) -> None:
         """Fail if any event matching ``criteria`` was recorded."""
         __tracebackhide__ = True
-        self.events.refute(criteria)
+        self.events._refute(criteria)
 
     def _hints(self, criteria: dict[str, Any]) -> str:
         hints = []

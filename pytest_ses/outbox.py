@@ -29,8 +29,8 @@ EVENT_FIELDS = (
 
 
 class _Log(Sequence[T], Generic[T]):
-    noun = "item"
-    fields: tuple[str, ...] = ()
+    _noun = "item"
+    _fields: tuple[str, ...] = ()
 
     def __init__(self, items: list[T] | Callable[[], list[T]]) -> None:
         self._source = items
@@ -56,7 +56,7 @@ class _Log(Sequence[T], Generic[T]):
     def filter(self, **criteria: Any) -> list[T]:
         """The items matching every criterion, in order."""
         __tracebackhide__ = True
-        check_fields(criteria, self.fields, self.noun)
+        check_fields(criteria, self._fields, self._noun)
         return [item for item in list(self._items) if matches(item, criteria)]
 
     def only(self, **criteria: Any) -> T:
@@ -64,10 +64,10 @@ class _Log(Sequence[T], Generic[T]):
         __tracebackhide__ = True
         found = self.filter(**criteria)
         if len(found) != 1:
-            raise AssertionError(self.explain(criteria, found, "exactly one"))
+            raise AssertionError(self._explain(criteria, found, "exactly one"))
         return found[0]
 
-    def expect(
+    def _expect(
         self, criteria: dict[str, Any], times: int | None, hints: Callable[[], str]
     ) -> list[T]:
         """The matches, if there are any (exactly ``times``, if given); else AssertionError."""
@@ -76,26 +76,26 @@ class _Log(Sequence[T], Generic[T]):
         if (times is None and found) or len(found) == times:
             return found
         wanted = "at least one" if times is None else f"exactly {times}"
-        raise AssertionError(self.explain(criteria, found, wanted) + hints())
+        raise AssertionError(self._explain(criteria, found, wanted) + hints())
 
-    def refute(self, criteria: dict[str, Any]) -> None:
+    def _refute(self, criteria: dict[str, Any]) -> None:
         """AssertionError, listing them, if any item matches ``criteria``."""
         __tracebackhide__ = True
         found = self.filter(**criteria)
         if found:
-            raise AssertionError(self.explain(criteria, found, "no"))
+            raise AssertionError(self._explain(criteria, found, "no"))
 
-    def explain(self, criteria: dict[str, Any], found: list[T], wanted: str) -> str:
+    def _explain(self, criteria: dict[str, Any], found: list[T], wanted: str) -> str:
         """The failure text: what was expected, then every item and why it (did not) match."""
         items = list(self._items)
         head = (
-            f"pytest-ses: expected {wanted} {self.noun} with {describe(criteria)}, "
+            f"pytest-ses: expected {wanted} {self._noun} with {describe(criteria)}, "
             f"but {len(found)} matched."
         )
         if not items:
-            return f"{head}\nNo {self.noun}s at all."
-        lines = [head, f"All {len(items)} {self.noun}(s), in order:"]
-        for line, item in zip(numbered(self.summary(i) for i in items), items, strict=True):
+            return f"{head}\nNo {self._noun}s at all."
+        lines = [head, f"All {len(items)} {self._noun}(s), in order:"]
+        for line, item in zip(numbered(self._summary(i) for i in items), items, strict=True):
             lines.append(line)
             reasons = mismatches(item, criteria)
             lines += [f"      - {reason}" for reason in reasons] or ["      (matches)"]
@@ -108,11 +108,11 @@ class _Log(Sequence[T], Generic[T]):
             lines.append("Near misses: " + "; ".join(near) + ".")
         return "\n".join(lines)
 
-    def summary(self, item: T) -> str:
+    def _summary(self, item: T) -> str:
         return repr(item)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {len(self)} {self.noun}(s)>"
+        return f"<{type(self).__name__} of {len(self)} {self._noun}(s)>"
 
 
 class Outbox(_Log[SentMessage]):
@@ -123,10 +123,10 @@ class Outbox(_Log[SentMessage]):
     :class:`~pytest_ses.SentMessage` field.
     """
 
-    noun = "message"
-    fields = MESSAGE_FIELDS
+    _noun = "message"
+    _fields = MESSAGE_FIELDS
 
-    def summary(self, item: SentMessage) -> str:
+    def _summary(self, item: SentMessage) -> str:
         to = ", ".join(item.destinations)
         extra = f" [configuration set {item.configuration_set}]" if item.configuration_set else ""
         return (
@@ -138,9 +138,9 @@ class Outbox(_Log[SentMessage]):
 class EventLog(_Log[Event]):
     """Every event the fake recorded, in order; tests get it as ``ses.events``."""
 
-    noun = "event"
-    fields = EVENT_FIELDS
+    _noun = "event"
+    _fields = EVENT_FIELDS
 
-    def summary(self, item: Event) -> str:
+    def _summary(self, item: Event) -> str:
         where = ", ".join(item.destinations) or "no destination"
         return f"{item.type} of {item.message_id} for {', '.join(item.recipients)} (to {where})"

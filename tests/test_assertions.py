@@ -237,3 +237,12 @@ def test_unhashable_criteria_fail_as_assertions(client: SESClient, ses: SESMock)
     send(client, "a@example.net", "Hello")
     with pytest.raises(AssertionError, match="expected at least one message with region="):
         ses.assert_sent(region=["eu-west-1"])
+
+
+def test_tests_see_no_plumbing(ses: SESMock) -> None:
+    # What the interception layer and the assertions use stays private.
+    public = {name for name in dir(ses) if not name.startswith("_")}
+    assert not public & {"backend", "default_region", "retry_sleep", "late_matches"}
+    for log in (ses.outbox, ses.events):
+        public = {name for name in dir(log) if not name.startswith("_")}
+        assert public == {"filter", "only", "count", "index"}
