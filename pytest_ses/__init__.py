@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pytest_ses._fake.events import DestinationLog, Event
     from pytest_ses._fake.message import Attachment, Headers, SentMessage
     from pytest_ses._fake.sending import Rejection
+    from pytest_ses._fake.templates import RenderFailure, Template
     from pytest_ses._matching import ANY, contains
     from pytest_ses._mock import SESMock, mock_ses
     from pytest_ses._settings import Settings
@@ -36,9 +37,11 @@ _WHERE = {
     "NotEmulatedError": "pytest_ses._errors",
     "Outbox": "pytest_ses.outbox",
     "Rejection": "pytest_ses._fake.sending",
+    "RenderFailure": "pytest_ses._fake.templates",
     "SESMock": "pytest_ses._mock",
     "SentMessage": "pytest_ses._fake.message",
     "Settings": "pytest_ses._settings",
+    "Template": "pytest_ses._fake.templates",
     "contains": "pytest_ses._matching",
     "mock_ses": "pytest_ses._mock",
 }
@@ -55,9 +58,11 @@ __all__ = [
     "NotEmulatedError",
     "Outbox",
     "Rejection",
+    "RenderFailure",
     "SESMock",
     "SentMessage",
     "Settings",
+    "Template",
     "__version__",
     "contains",
     "mock_ses",

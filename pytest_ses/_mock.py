@@ -14,6 +14,7 @@ from pytest_ses._fake.account import Account, Call
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.identities import add_identity
 from pytest_ses._fake.sending import Rejection
+from pytest_ses._fake.templates import RenderFailure, Template
 from pytest_ses._settings import Settings
 from pytest_ses._simulating import EventsAPI
 from pytest_ses.outbox import Outbox
@@ -90,6 +91,16 @@ class SESMock(AssertionsAPI, EventsAPI):
     def outbox(self) -> Outbox:
         """Every message SES accepted, in send order, across regions."""
         return Outbox(self._account.outbox)
+
+    @property
+    def templates(self) -> list[Template]:
+        """The stored email templates, in every region (API v1 and v2 share them)."""
+        return [t for state in self._account.regions.values() for t in state.templates.values()]
+
+    @property
+    def render_failures(self) -> list[RenderFailure]:
+        """Templated sends SES accepted (a MessageId) but could not render, so never delivered."""
+        return list(self._account.render_failures)
 
     @property
     def rejected(self) -> list[Rejection]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pytest_ses._fake.message import SentMessage
     from pytest_ses._fake.outcomes import Matcher, Outcome
     from pytest_ses._fake.sending import Rejection
+    from pytest_ses._fake.templates import RenderFailure, Template
 
 ACCOUNT_ID = "123456789012"
 API_RATE = 1.0  # non-send requests per second, per region
@@ -31,7 +32,7 @@ _families_loaded = False
 def _load_families() -> None:
     """Importing the operation families registers their handlers (once per process)."""
     global _families_loaded
-    from pytest_ses._fake import configsets, identities, pausing, sending  # noqa: F401
+    from pytest_ses._fake import configsets, identities, pausing, sending, templates  # noqa: F401
 
     _families_loaded = True
 
@@ -52,6 +53,7 @@ class Region:
     name: str
     identities: dict[str, Identity] = dataclasses.field(default_factory=dict)  # by lower-case name
     configuration_sets: dict[str, ConfigurationSet] = dataclasses.field(default_factory=dict)
+    templates: dict[str, Template] = dataclasses.field(default_factory=dict)  # v1 and v2 alike
     sends: SendLog = dataclasses.field(default_factory=SendLog)
     api_throttle: TokenBucket = dataclasses.field(
         default_factory=lambda: TokenBucket(API_RATE, API_RATE)
@@ -149,6 +151,7 @@ class Account:
         self._calls: list[_CallRecord] = []
         self.outbox: list[SentMessage] = []
         self.rejected: list[Rejection] = []
+        self.render_failures: list[RenderFailure] = []  # accepted templated sends not delivered
         # Events in order. A quiet send (nothing to publish, every recipient delivered)
         # leaves its message here instead, standing for its Send and Delivery events,
         # which are made when first read: most tests never read them.
