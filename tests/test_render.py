@@ -80,6 +80,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>",
     ),  # standalone block lines vanish
     ("{{#if a}}\n{{#if b}}\nboth\n{{/if}}\n{{/if}}\n", {"a": 1, "b": 1}, "both\n"),
+    ("{{#each xs}}{{#with this}}{{@index}}{{v}}{{/with}}{{/each}}", {"xs": [{"v": "a"}]}, "0a"),
     ("Grüße {{name}} ✓", {"name": "Zoë 日本"}, "Grüße Zoë 日本 ✓"),
 ]
 
@@ -118,6 +119,18 @@ def test_a_missing_variable(client: SESClient, template: str, data: Any, missing
         lambda: client.test_render_template(TemplateName="T", TemplateData=json.dumps(data)),
         "MissingRenderingAttribute",
         f"Attribute '{missing}' is not present in the rendering data.",
+    )
+
+
+@pytest.mark.parametrize("depth", [120, 5000])
+def test_blocks_nested_past_pythons_limits_are_an_invalid_template(
+    client: SESClient, depth: int
+) -> None:
+    deep = "{{#if a}}" * depth + "x" + "{{/if}}" * depth
+    raises_ses_error(
+        lambda: client.create_template(Template={"TemplateName": "Deep", "HtmlPart": deep}),
+        "InvalidTemplate",
+        "The template nests blocks too deeply.",
     )
 
 

@@ -68,10 +68,14 @@ class Literal(NamedTuple):
 Arg: TypeAlias = Path | Literal
 
 
+Getter: TypeAlias = Callable[["_Frame"], Any]
+
+
 class Output(NamedTuple):
     expr: Arg
     helper: str | None  # "lookup", or None for a plain value
     args: tuple[Arg, ...]
+    get: Getter  # ``expr``'s value in a frame, made once when compiled
 
 
 class Block(NamedTuple):
@@ -79,6 +83,7 @@ class Block(NamedTuple):
     args: tuple[Arg, ...]
     body: tuple[Node, ...]
     inverse: tuple[Node, ...]
+    get: Getter  # the argument's value
 
 
 class Partial(NamedTuple):
@@ -90,14 +95,14 @@ Node: TypeAlias = str | Output | Block | Partial
 
 
 class Compiled(NamedTuple):
-    """A compiled template: its nodes and the inline partials it defines."""
+    """A compiled template: a generated function per program (the template, each partial)."""
 
-    nodes: tuple[Node, ...]
-    partials: dict[str, tuple[Node, ...]]
+    main: _Program
+    partials: dict[str, _Program]
 
     def render(self, data: Any) -> str:
         out: list[str] = []
-        _render(self.nodes, _Frame(data, None, data, {}), self.partials, out, 0)
+        self.main((data, None, data, {}), self.partials, out, 0)
         return "".join(out)
 
 
@@ -106,13 +111,16 @@ def compile_template(text: str) -> Compiled:
     """``text`` compiled; raises :class:`TemplateSyntaxError`."""
     tokens = _strip_standalone(_tokenize(text))
     partials: dict[str, tuple[Node, ...]] = {}
-    nodes, end = _parse(tokens, 0, None, partials)
+    try:
+        nodes, end = _parse(tokens, 0, None, partials)
+    except RecursionError:
+        raise TemplateSyntaxError("The template nests blocks too deeply.") from None
     if end != len(tokens):  # pragma: no cover - _parse consumes all at top level
         raise TemplateSyntaxError("Unexpected closing tag.")
     _check_partials(nodes, partials)
     for body in list(partials.values()):
         _check_partials(body, partials)
-    return Compiled(nodes, partials)
+    return Compiled(_generate(nodes), {name: _generate(body) for name, body in partials.items()})
 
 
 def render(text: str, data: Any) -> str:
@@ -286,7 +294,7 @@ def _parse_block(
         if tokens[pos][0] == "e":
             raise TemplateSyntaxError(f"Two {{{{else}}}} in one {{{{#{helper}}}}}.")
     _expect_close(tokens, pos, helper)
-    return Block(helper, args, body, inverse), pos
+    return Block(helper, args, body, inverse, _getter(args[0])), pos
 
 
 def _expect_close(tokens: list[_Token], pos: int, helper: str) -> None:
@@ -297,9 +305,11 @@ def _expect_close(tokens: list[_Token], pos: int, helper: str) -> None:
 def _output(content: str) -> Output:
     words = _split(content)
     if len(words) == 1:
-        return Output(_arg(words[0]), None, ())
+        expr = _arg(words[0])
+        return Output(expr, None, (), _getter(expr))
     if words[0] == "lookup" and len(words) == 3:
-        return Output(_arg(words[1]), "lookup", (_arg(words[2]),))
+        expr = _arg(words[1])
+        return Output(expr, "lookup", (_arg(words[2]),), _getter(expr))
     raise TemplateSyntaxError(f"Unsupported helper in {{{{{content}}}}}.")
 
 
@@ -357,11 +367,9 @@ def _check_partials(nodes: tuple[Node, ...], partials: dict[str, tuple[Node, ...
 # -- rendering ---------------------------------------------------------------------------------
 
 
-class _Frame(NamedTuple):
-    this: Any
-    parent: _Frame | None
-    root: Any
-    private: dict[str, Any]  # @index, @key, @first, @last
+# A frame: (this, the parent frame, the root data, private variables such as @index).
+_Frame: TypeAlias = tuple[Any, Any, Any, dict[str, Any]]
+_Program: TypeAlias = Callable[[_Frame, dict[str, Any], list[str], int], None]
 
 
 def _resolve(path: Arg, frame: _Frame) -> Any:
@@ -371,18 +379,39 @@ def _resolve(path: Arg, frame: _Frame) -> Any:
     if parts and parts[0].startswith("@"):
         name = parts[0][1:]
         if name == "root":
-            value = frame.root
+            value = frame[2]
         else:
-            found: _Frame | None = frame
+            found = frame
             for _ in range(path.up):
-                found = found.parent if found and found.parent else found
-            value = found.private.get(name, MISSING) if found else MISSING
+                found = found[1] if found[1] is not None else found
+            value = found[3].get(name, MISSING)
         return _walk(value, parts[1:])
     target = frame
     for _ in range(path.up):
-        if target.parent is not None:
-            target = target.parent
-    return _walk(target.this, parts)
+        if target[1] is not None:
+            target = target[1]
+    return _walk(target[0], parts)
+
+
+def _getter(arg: Arg) -> Getter:
+    """A function giving ``arg``'s value in a frame; the common shapes skip :func:`_resolve`."""
+    if isinstance(arg, Literal):
+        value = arg.value
+        return lambda frame: value
+    parts = arg.parts
+    if arg.up or (parts and parts[0].startswith("@")):
+        return lambda frame: _resolve(arg, frame)
+    if not parts:
+        return lambda frame: frame[0]
+    if len(parts) == 1:
+        key = parts[0]
+
+        def one(frame: _Frame) -> Any:
+            this = frame[0]
+            return this.get(key, MISSING) if type(this) is dict else _walk(this, parts)
+
+        return one
+    return lambda frame: _walk(frame[0], parts)
 
 
 def _walk(value: Any, parts: tuple[str, ...]) -> Any:
@@ -424,67 +453,119 @@ def truthy(value: Any) -> bool:
     return bool(value)
 
 
-def _render(
-    nodes: tuple[Node, ...], frame: _Frame, partials: dict[str, tuple[Node, ...]],
-    out: list[str], depth: int,
-) -> None:  # fmt: skip
-    append = out.append
-    for node in nodes:
-        if type(node) is str:
-            append(node)
-        elif type(node) is Output:
-            value = _resolve(node.expr, frame)
-            if node.helper == "lookup":
-                key = text_of(_resolve(node.args[0], frame))
-                value = _walk(value, (key,)) if value is not MISSING else MISSING
-                if value is MISSING:
-                    value = None  # lookup of an absent key prints nothing, as in Handlebars
-            if value is MISSING:
-                expr = node.expr
-                raise MissingVariable(expr.text if isinstance(expr, Path) else str(expr.value))
-            append(text_of(value))
-        elif type(node) is Block:
-            _block(node, frame, partials, out, depth)
-        elif type(node) is Partial:
-            if depth > 32:
-                raise TemplateSyntaxError(f"The partial {node.name} includes itself too deeply.")
-            inner = frame
-            if node.context is not None:
-                value = _resolve(node.context, frame)
-                inner = _Frame(value, frame, frame.root, {})
-            _render(partials[node.name], inner, partials, out, depth + 1)
+def _printed(value: Any, expr: Arg) -> str:
+    if value is MISSING:
+        raise MissingVariable(expr.text if isinstance(expr, Path) else str(expr.value))
+    return text_of(value)
 
 
-def _block(
-    node: Block, frame: _Frame, partials: dict[str, tuple[Node, ...]], out: list[str], depth: int
-) -> None:
-    value = _resolve(node.args[0], frame)
-    helper = node.helper
-    if helper in ("if", "unless"):
-        chosen = node.body if truthy(value) == (helper == "if") else node.inverse
-        _render(chosen, frame, partials, out, depth)
-    elif helper == "with":
-        if truthy(value):
-            _render(node.body, _Frame(value, frame, frame.root, {}), partials, out, depth)
-        else:
-            _render(node.inverse, frame, partials, out, depth)
-    else:  # each
-        items: list[tuple[Any, Any]]
-        if isinstance(value, list):
-            items = list(enumerate(value))
-        elif isinstance(value, dict):
-            items = list(value.items())
-        else:
-            items = []
-        if not items:
-            _render(node.inverse, frame, partials, out, depth)
-            return
-        last = len(items) - 1
-        for i, (key, item) in enumerate(items):
-            private: dict[str, Any] = {"index": i, "first": i == 0, "last": i == last}
-            if isinstance(value, dict):
-                private["key"] = key
-            _render(node.body, _Frame(item, frame, frame.root, private), partials, out, depth)
+def _looked_up(value: Any, key: Any) -> Any:
+    if value is MISSING:
+        return MISSING
+    found = _walk(value, (text_of(key),))
+    return None if found is MISSING else found  # an absent key prints nothing
 
 
-Renderer: TypeAlias = Callable[[Any], str]
+def _items(value: Any) -> list[tuple[Any, Any]]:
+    if isinstance(value, list):
+        return list(enumerate(value))
+    if isinstance(value, dict):
+        return list(value.items())
+    return []
+
+
+def _too_deep(name: str) -> None:
+    raise TemplateSyntaxError(f"The partial {name} includes itself too deeply.")
+
+
+def _generate(nodes: tuple[Node, ...]) -> _Program:
+    """``nodes`` as one Python function: no tree walk, no call per node when rendering."""
+    writer = _Writer()
+    writer.emit(nodes, "f0", 0, " ")
+    try:
+        code = compile("\n".join(writer.lines), "<pytest-ses template>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):  # CPython's limits on nested blocks
+        raise TemplateSyntaxError("The template nests blocks too deeply.") from None
+    exec(code, writer.names)
+    program: _Program = writer.names["program"]
+    return program
+
+
+class _Writer:
+    """Writes a program's source; its constants and helpers go in ``names``, its globals."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, Any] = {
+            "MISSING": MISSING, "_walk": _walk, "_printed": _printed, "_looked_up": _looked_up,
+            "_items": _items, "truthy": truthy, "_too_deep": _too_deep,
+        }  # fmt: skip
+        self.lines = ["def program(f0, partials, out, depth):", " a = out.append"]
+
+    def const(self, value: Any) -> str:
+        name = f"c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def value_of(self, arg: Arg, frame: str) -> str:
+        """An expression for ``arg``'s value; a plain name or ``this`` is read inline."""
+        if isinstance(arg, Path) and not arg.up and len(arg.parts) == 1 and arg.parts[0][0] != "@":
+            return (
+                f"({frame}[0].get({arg.parts[0]!r}, MISSING) if type({frame}[0]) is dict "
+                f"else _walk({frame}[0], {self.const(arg.parts)}))"
+            )
+        if isinstance(arg, Path) and not arg.up and not arg.parts:
+            return f"{frame}[0]"
+        return f"{self.const(_getter(arg))}({frame})"
+
+    def emit(self, body: tuple[Node, ...], frame: str, level: int, pad: str) -> None:
+        lines = self.lines
+        if not body:
+            lines.append(f"{pad}pass")
+        for node in body:
+            if type(node) is str:
+                lines.append(f"{pad}a({node!r})")
+            elif type(node) is Output:
+                lines.append(f"{pad}v = {self.value_of(node.expr, frame)}")
+                if node.helper == "lookup":
+                    lines.append(f"{pad}v = _looked_up(v, {self.value_of(node.args[0], frame)})")
+                lines.append(
+                    f"{pad}a(v if type(v) is str else _printed(v, {self.const(node.expr)}))"
+                )
+            elif type(node) is Partial:
+                inner = frame
+                if node.context is not None:
+                    inner = f"f{level + 1}"
+                    context = self.value_of(node.context, frame)
+                    lines.append(f"{pad}{inner} = ({context}, {frame}, {frame}[2], {frame}[3])")
+                lines.append(f"{pad}if depth > 32: _too_deep({node.name!r})")
+                lines.append(f"{pad}partials[{node.name!r}]({inner}, partials, out, depth + 1)")
+            elif type(node) is Block:
+                self.emit_block(node, frame, level, pad)
+
+    def emit_block(self, node: Block, frame: str, level: int, pad: str) -> None:
+        lines = self.lines
+        value = self.value_of(node.args[0], frame)
+        inner = f"f{level + 1}"
+        if node.helper in ("if", "unless"):
+            negate = "" if node.helper == "if" else "not "
+            lines.append(f"{pad}if {negate}truthy({value}):")
+            self.emit(node.body, frame, level, pad + " ")
+        elif node.helper == "with":
+            lines.append(f"{pad}w{level} = {value}")
+            lines.append(f"{pad}if truthy(w{level}):")
+            lines.append(f"{pad} {inner} = (w{level}, {frame}, {frame}[2], {frame}[3])")
+            self.emit(node.body, inner, level + 1, pad + " ")
+        else:  # each: @index, @key, @first and @last are the frame's private variables
+            n = level
+            lines.append(f"{pad}items{n} = _items({value})")
+            lines.append(f"{pad}if items{n}:")
+            lines.append(f"{pad} last{n} = len(items{n}) - 1")
+            lines.append(f"{pad} for i{n}, (k{n}, it{n}) in enumerate(items{n}):")
+            lines.append(
+                f"{pad}  {inner} = (it{n}, {frame}, {frame}[2], {{'index': i{n}, 'key': k{n}, "
+                f"'first': i{n} == 0, 'last': i{n} == last{n}}})"
+            )
+            self.emit(node.body, inner, level + 1, pad + "  ")
+        if node.inverse:
+            lines.append(f"{pad}else:")
+            self.emit(node.inverse, frame, level, pad + " ")
