@@ -157,6 +157,17 @@ def test_list_pages_in_name_order(client: SESClient) -> None:
     assert "NextToken" not in rest
 
 
+def test_list_pages_hold_10_by_default_and_100_at_most(client: SESClient) -> None:
+    for number in range(105):
+        client.create_template(Template={"TemplateName": f"t{number:03}", "SubjectPart": "x"})
+    assert len(client.list_templates()["TemplatesMetadata"]) == 10
+    page = client.list_templates(MaxItems=500)
+    assert len(page["TemplatesMetadata"]) == 100
+    rest = client.list_templates(NextToken=page["NextToken"])
+    assert [t["Name"] for t in rest["TemplatesMetadata"]] == [f"t{n}" for n in range(100, 105)]
+    raises_ses_error(lambda: client.list_templates(MaxItems=0), "InvalidParameterValue")
+
+
 def test_templates_are_per_region(ses: SESMock, make_client: Any) -> None:
     make_client("eu-west-1").create_template(Template={"TemplateName": "Eu", "SubjectPart": "x"})
     raises_ses_error(

@@ -68,14 +68,10 @@ class Literal(NamedTuple):
 Arg: TypeAlias = Path | Literal
 
 
-Getter: TypeAlias = Callable[["_Frame"], Any]
-
-
 class Output(NamedTuple):
     expr: Arg
     helper: str | None  # "lookup", or None for a plain value
     args: tuple[Arg, ...]
-    get: Getter  # ``expr``'s value in a frame, made once when compiled
 
 
 class Block(NamedTuple):
@@ -83,7 +79,6 @@ class Block(NamedTuple):
     args: tuple[Arg, ...]
     body: tuple[Node, ...]
     inverse: tuple[Node, ...]
-    get: Getter  # the argument's value
 
 
 class Partial(NamedTuple):
@@ -112,11 +107,9 @@ def compile_template(text: str) -> Compiled:
     tokens = _strip_standalone(_tokenize(text))
     partials: dict[str, tuple[Node, ...]] = {}
     try:
-        nodes, end = _parse(tokens, 0, None, partials)
+        nodes, _ = _parse(tokens, 0, None, partials)
     except RecursionError:
         raise TemplateSyntaxError("The template nests blocks too deeply.") from None
-    if end != len(tokens):  # pragma: no cover - _parse consumes all at top level
-        raise TemplateSyntaxError("Unexpected closing tag.")
     _check_partials(nodes, partials)
     for body in list(partials.values()):
         _check_partials(body, partials)
@@ -294,7 +287,7 @@ def _parse_block(
         if tokens[pos][0] == "e":
             raise TemplateSyntaxError(f"Two {{{{else}}}} in one {{{{#{helper}}}}}.")
     _expect_close(tokens, pos, helper)
-    return Block(helper, args, body, inverse, _getter(args[0])), pos
+    return Block(helper, args, body, inverse), pos
 
 
 def _expect_close(tokens: list[_Token], pos: int, helper: str) -> None:
@@ -305,11 +298,9 @@ def _expect_close(tokens: list[_Token], pos: int, helper: str) -> None:
 def _output(content: str) -> Output:
     words = _split(content)
     if len(words) == 1:
-        expr = _arg(words[0])
-        return Output(expr, None, (), _getter(expr))
+        return Output(_arg(words[0]), None, ())
     if words[0] == "lookup" and len(words) == 3:
-        expr = _arg(words[1])
-        return Output(expr, "lookup", (_arg(words[2]),), _getter(expr))
+        return Output(_arg(words[1]), "lookup", (_arg(words[2]),))
     raise TemplateSyntaxError(f"Unsupported helper in {{{{{content}}}}}.")
 
 
@@ -393,24 +384,14 @@ def _resolve(path: Arg, frame: _Frame) -> Any:
     return _walk(target[0], parts)
 
 
-def _getter(arg: Arg) -> Getter:
-    """A function giving ``arg``'s value in a frame; the common shapes skip :func:`_resolve`."""
+def _getter(arg: Arg) -> Callable[[_Frame], Any]:
+    """A function giving ``arg``'s value in a frame, where generated code does not inline it."""
     if isinstance(arg, Literal):
         value = arg.value
         return lambda frame: value
-    parts = arg.parts
-    if arg.up or (parts and parts[0].startswith("@")):
+    if arg.up or (arg.parts and arg.parts[0].startswith("@")):
         return lambda frame: _resolve(arg, frame)
-    if not parts:
-        return lambda frame: frame[0]
-    if len(parts) == 1:
-        key = parts[0]
-
-        def one(frame: _Frame) -> Any:
-            this = frame[0]
-            return this.get(key, MISSING) if type(this) is dict else _walk(this, parts)
-
-        return one
+    parts = arg.parts
     return lambda frame: _walk(frame[0], parts)
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 MAX_TEMPLATES = 10_000  # per region, SES's v1 quota
 MAX_TEMPLATE_BYTES = 500 * 1024  # subject, text and HTML together
 MAX_BULK_DESTINATIONS = 50
-LIST_LIMIT = 10_000
+LIST_DEFAULT, LIST_LIMIT = 10, 100  # ListTemplates' page: SES's default and its cap
 TEMPLATE_NAME = NameRule("Template name", "_-", 64)
 
 
@@ -197,7 +197,9 @@ def delete(account: Account, region: Region, params: Params) -> Result:
 @operation("ListTemplates")
 def list_templates(account: Account, region: Region, params: Params) -> Result:
     names = sorted(region.templates)
-    chunk, token = page(names, params.get("NextToken"), params.get("MaxItems"), limit=LIST_LIMIT)
+    wanted = params.get("MaxItems")
+    size = LIST_DEFAULT if wanted is None else min(wanted, LIST_LIMIT)  # SES caps, not refuses
+    chunk, token = page(names, params.get("NextToken"), size, limit=LIST_LIMIT)
     result: Result = {
         "TemplatesMetadata": [
             {"Name": name, "CreatedTimestamp": region.templates[name].created} for name in chunk
