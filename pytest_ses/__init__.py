@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pytest_ses._errors import NotEmulatedError
-    from pytest_ses._fake.account import Call, Rejection
+    from pytest_ses._fake.account import Call, Rejection, RenderFailure, Template
     from pytest_ses._fake.clock import Clock
     from pytest_ses._fake.events import DestinationLog, Event
     from pytest_ses._fake.message import Attachment, Headers, SentMessage
@@ -38,6 +38,7 @@ _WHERE = {
     "SESMock": "pytest_ses._mock",
     "SentMessage": "pytest_ses._fake.message",
     "Settings": "pytest_ses._settings",
+    "Template": "pytest_ses._fake.account",
     "contains": "pytest_ses._matching",
     "mock_ses": "pytest_ses._mock",
 }
@@ -54,9 +55,11 @@ __all__ = [
     "NotEmulatedError",
     "Outbox",
     "Rejection",
+    "RenderFailure",
     "SESMock",
     "SentMessage",
     "Settings",
+    "Template",
     "__version__",
     "contains",
     "mock_ses",

@@ -72,6 +72,17 @@ class AssertionsAPI:
             )
             lead = "Nothing was sent, but" if not self._account.outbox else "Also,"
             hints.append(f"{lead} SES refused {len(rejected)} send attempt(s):\n{shown}")
+        failures = self._account.render_failures
+        if failures:
+            shown = "\n".join(
+                f"  {f.operation} {f.message_id}: template {f.template!r} with data "
+                f"{f.template_data!r}: {f.error_message}"
+                for f in failures[-5:]
+            )
+            hints.append(
+                f"SES accepted {len(failures)} templated send(s) but could not render them, "
+                f"so delivered nothing (see ses.render_failures):\n{shown}"
+            )
         regions = sorted({m.region for m in self._account.outbox})
         if "region" not in criteria and len(regions) > 1:
             hints.append(f"Messages were sent in several regions: {', '.join(regions)}.")

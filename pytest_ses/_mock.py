@@ -10,7 +10,7 @@ from pytest_ses import _intercept
 from pytest_ses._asserting import AssertionsAPI
 from pytest_ses._errors import SESError
 from pytest_ses._fake import faults
-from pytest_ses._fake.account import Account, Call, Rejection, add_identity
+from pytest_ses._fake.account import Account, Call, Rejection, RenderFailure, Template, add_identity
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.dispatch import Dispatcher
 from pytest_ses._settings import Settings
@@ -90,6 +90,16 @@ class SESMock(AssertionsAPI, EventsAPI):
     def outbox(self) -> Outbox:
         """Every message SES accepted, in send order, across regions."""
         return Outbox(self._account.outbox)
+
+    @property
+    def templates(self) -> list[Template]:
+        """The stored email templates, in every region (API v1 and v2 share them)."""
+        return [t for state in self._account.regions.values() for t in state.templates.values()]
+
+    @property
+    def render_failures(self) -> list[RenderFailure]:
+        """Templated sends SES accepted (a MessageId) but could not render, so never delivered."""
+        return list(self._account.render_failures)
 
     @property
     def rejected(self) -> list[Rejection]:

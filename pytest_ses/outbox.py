@@ -20,7 +20,7 @@ MESSAGE_FIELDS = (
     "message_id", "operation", "region", "source", "destinations", "to", "cc", "bcc",
     "reply_to", "subject", "text", "html", "attachments", "headers", "tags",
     "configuration_set", "raw", "timestamp", "return_path", "source_arn", "from_arn",
-    "return_path_arn",
+    "return_path_arn", "template", "template_data",
 )  # fmt: skip
 EVENT_FIELDS = (
     "type", "message_id", "configuration_set", "region", "recipients", "destinations",
@@ -129,6 +129,8 @@ class Outbox(_Log[SentMessage]):
     def _summary(self, item: SentMessage) -> str:
         to = ", ".join(item.destinations)
         extra = f" [configuration set {item.configuration_set}]" if item.configuration_set else ""
+        if item.template is not None:
+            extra += f", template {item.template!r} with data {item.template_data!r}"
         return (
             f"{item.operation} {item.message_id} in {item.region}: from {item.source} to {to}, "
             f"subject {item.subject!r}{extra}"

@@ -183,11 +183,11 @@ def test_unemulated_operation_fails_at_once_and_is_not_retried() -> None:
     client = boto3.client("ses", region_name="us-east-1")
     with mock_ses() as ses:
         with pytest.raises(
-            NotEmulatedError, match="does not emulate the SES operation 'ListTemplates'"
+            NotEmulatedError, match="does not emulate the SES operation 'ListReceiptRuleSets'"
         ):
-            client.list_templates()
-        assert [call.operation for call in ses.calls] == ["ListTemplates"]
-        assert ses.not_emulated == ["ListTemplates"]
+            client.list_receipt_rule_sets()
+        assert [call.operation for call in ses.calls] == ["ListReceiptRuleSets"]
+        assert ses.not_emulated == ["ListReceiptRuleSets"]
         ses.forget_not_emulated()
 
 
@@ -217,8 +217,10 @@ def test_mock_ses_raises_on_exit_for_swallowed_unemulated_calls() -> None:
     context = mock_ses()
     context.__enter__()
     with contextlib.suppress(NotEmulatedError):  # an application that swallows everything
-        client.create_template(Template={"TemplateName": "t"})
-    with pytest.raises(AssertionError, match=r"does not emulate: CreateTemplate\. .*forget_not"):
+        client.create_receipt_rule_set(RuleSetName="r")
+    with pytest.raises(
+        AssertionError, match=r"does not emulate: CreateReceiptRuleSet\. .*forget_not"
+    ):
         context.__exit__(None, None, None)
 
 

@@ -181,7 +181,7 @@ def test_unemulated_operation_fails_the_test_at_teardown(pytester: pytest.Pytest
         def send_newsletter():
             client = boto3.client("ses", region_name="us-east-1")
             try:
-                client.list_templates()
+                client.list_receipt_rule_sets()
             except Exception:
                 pass  # the application swallows the error
 
@@ -199,7 +199,7 @@ def test_unemulated_operation_fails_the_test_at_teardown(pytester: pytest.Pytest
         [
             "*ERROR at teardown of test_swallowed*",
             "*the code under test called SES operation(s) that pytest-ses does not emulate: "
-            "ListTemplates. Each call raised pytest_ses.NotEmulatedError; if the test expected "
+            "ListReceiptRuleSets. Each call raised pytest_ses.NotEmulatedError; if the test expected "
             "that, call ses.forget_not_emulated() before it ends.",
         ]
     )

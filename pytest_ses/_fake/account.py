@@ -58,12 +58,43 @@ class ConfigurationSet:
 
 
 @dataclasses.dataclass
+class Template:
+    """A stored template: its parts as given (absent parts are None)."""
+
+    name: str
+    subject: str | None
+    text: str | None
+    html: str | None
+    created: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderFailure:
+    """A templated send SES accepted but could not render, so delivered nothing.
+
+    Tests get these from ``ses.render_failures``; ``message`` is what the
+    ``Rendering Failure`` event describes.
+    """
+
+    message_id: str
+    template: str
+    template_data: Any
+    error_message: str
+    message: SentMessage
+
+    @property
+    def operation(self) -> str:
+        return self.message.operation
+
+
+@dataclasses.dataclass
 class Region:
     """Everything SES keeps per region: identities, configuration sets, quotas and counters."""
 
     name: str
     identities: dict[str, Identity] = dataclasses.field(default_factory=dict)  # by lower-case name
     configuration_sets: dict[str, ConfigurationSet] = dataclasses.field(default_factory=dict)
+    templates: dict[str, Template] = dataclasses.field(default_factory=dict)  # v1 and v2 alike
     sends: SendLog = dataclasses.field(default_factory=SendLog)
     api_throttle: TokenBucket = dataclasses.field(
         default_factory=lambda: TokenBucket(API_RATE, API_RATE)
@@ -239,6 +270,7 @@ class Account:
         self._calls: list[_CallRecord] = []
         self.outbox: list[SentMessage] = []
         self.rejected: list[Rejection] = []  # refused sends, for tests to read
+        self.render_failures: list[RenderFailure] = []  # accepted templated sends not delivered
         # Events in order. A quiet send (nothing to publish, every recipient delivered)
         # leaves its message here instead, standing for its Send and Delivery events,
         # which are made when first read: most tests never read them.

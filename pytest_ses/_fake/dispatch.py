@@ -54,7 +54,7 @@ _TRANSLATIONS = {"sesv2": _V2_ERRORS, "pinpoint-email": _V2_ERRORS}
 def _load_families() -> None:
     """Importing the operation families registers their handlers (once per process)."""
     global _families_loaded
-    from pytest_ses._fake import configsets, identities, pausing, sending  # noqa: F401
+    from pytest_ses._fake import configsets, identities, pausing, sending, templates  # noqa: F401
 
     _families_loaded = True
 

@@ -12,6 +12,7 @@ import email.policy
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from email.message import EmailMessage
 from functools import cached_property
+from typing import Any
 
 from pytest_ses._ids import new_uuid
 
@@ -82,6 +83,10 @@ class SentMessage:
     ``text``, ``html``, ``attachments``) is parsed from ``raw`` only when first
     read, so sending stays cheap.
     """
+
+    # Set by templated sends only: the template's name and the data it was rendered with.
+    template: str | None = None
+    template_data: Any = None
 
     # Positional as well as by keyword: the fake makes one per send, and Python binds
     # positional arguments faster.

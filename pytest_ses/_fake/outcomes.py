@@ -146,7 +146,9 @@ def after_send(
 
     ``to_simulator=False`` says no recipient is a mailbox-simulator address.
     """
-    bad = _eicar_in_bodies(message) if message.operation == "SendEmail" else has_eicar(message.raw)
+    bad = (
+        has_eicar(message.raw) if message.operation == "SendRawEmail" else _eicar_in_bodies(message)
+    )
     if (
         not bad
         and not to_simulator

@@ -1,4 +1,4 @@
-"""SendEmail and SendRawEmail: SES's checks, in SES's order, then the outbox.
+"""SendEmail and SendRawEmail (and the templated sends' checks): SES's order, then the outbox.
 
 Order of checks (tags before identities is documented SES behaviour; the rest
 follows it): addresses, recipients, size, tags, configuration set (exists, not
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_ses._errors import SESError, invalid_parameter
 from pytest_ses._fake import addresses, mime
@@ -59,8 +59,44 @@ def _envelope(
     return _Envelope(source, senders, recipients, tags, configuration_set, counted)
 
 
+class Content(NamedTuple):
+    """What a SendEmail-shaped message says: given by SendEmail, rendered for a template."""
+
+    subject: str
+    subject_charset: str
+    text: tuple[str, str] | None  # (content, charset)
+    html: tuple[str, str] | None
+
+
 @operation("SendEmail")
 def send_email(account: Account, region: Region, params: Params) -> Result:
+    message = params["Message"]
+    subject = message.get("Subject", {})  # an empty structure does not reach the wire
+    body = message.get("Body", {})
+    content = Content(
+        subject.get("Data", ""),
+        mime.check_charset(subject.get("Charset")),
+        _content(body.get("Text")),
+        _content(body.get("Html")),
+    )
+    return send_content(account, region, params, "SendEmail", content)
+
+
+def send_content(
+    account: Account,
+    region: Region,
+    params: Params,
+    operation: str,
+    content: Content | None,
+    on_failed_render: Callable[[SentMessage], None] | None = None,
+    template: tuple[str, Any] | None = None,
+) -> Result:
+    """Send ``content`` with SendEmail's addressing members of ``params``, after SES's checks.
+
+    ``content`` None is a template that failed to render: the send is accepted
+    and counted, but nothing is delivered; ``on_failed_render`` gets the message
+    SES would have sent. ``template`` is (name, parsed data), kept on the message.
+    """
     source = addresses.parse(params["Source"])
     destination = params["Destination"]
     to_texts = tuple(destination.get("ToAddresses", ()))
@@ -77,13 +113,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         raise invalid_parameter("Missing required header 'To'.")
     _check_count(recipients)
 
-    message = params["Message"]
-    subject = message.get("Subject", {})  # an empty structure does not reach the wire
-    subject_text = subject.get("Data", "")
-    subject_charset = mime.check_charset(subject.get("Charset"))
-    body = message.get("Body", {})
-    text = _content(body.get("Text"))
-    html = _content(body.get("Html"))
+    subject_text, subject_charset, text, html = content or Content("", "UTF-8", None, None)
     now = account.clock.time()
     new_id = message_id(region.name, now)
     raw = _mime_builder(subject_charset, text[1] if text else None, html[1] if html else None)
@@ -116,7 +146,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
     sent = _message(
         account,
         region,
-        "SendEmail",
+        operation,
         new_id,
         envelope,
         raw,
@@ -133,6 +163,13 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         from_address=source.address,
         known=(subject_text, text[0] if text else None, html[0] if html else None),
     )
+    if template is not None:
+        sent.template, sent.template_data = template
+    if content is None:
+        region.sends.record(now, envelope.counted, len(envelope.recipients))
+        if on_failed_render is not None:
+            on_failed_render(sent)
+        return {"MessageId": sent.message_id}
     return _record(account, region, sent, envelope, now)
 
 
