@@ -10,7 +10,6 @@ called.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from pytest_ses._errors import NotEmulatedError, SESError
@@ -96,8 +95,8 @@ class Dispatcher:
                 error = translate(exc, service)
                 if operation in SEND_OPERATIONS:  # refused sends are kept for tests to read
                     account.rejected.append(
-                        Rejection(operation, region, copy.deepcopy(params), error.code,
-                                  error.message, account.clock.now())
+                        Rejection(operation, region, params, error.code, error.message,
+                                  account.clock.now())
                     )  # fmt: skip
                 account.log_call(
                     Call(operation, region, params, attempt, error.code, error.message)
