@@ -1,6 +1,6 @@
-"""Wall time of the 2,000-test suite (benchmarks/xdist_suite.py) with -n 0 and -n 2.
+"""Wall time of a 2,000-test suite (benchmarks/xdist_suite.py) with -n 0 and -n 2.
 
-Usage: python benchmarks/bench_xdist.py [--rounds N]
+Usage: python benchmarks/bench_xdist.py [--rounds N] [--tests N]
 
 Runs alternate between the two modes so machine noise hits both alike;
 reports the median of each and their ratio.
@@ -9,6 +9,7 @@ reports the median of each and their ratio.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -19,12 +20,13 @@ SUITE = Path(__file__).with_name("xdist_suite.py")
 MODES = {"-n 0": ["-n", "0"], "-n 2": ["-n", "2"]}
 
 
-def run(args: list[str]) -> float:
+def run(args: list[str], tests: int) -> float:
     command = [sys.executable, "-m", "pytest", str(SUITE), "-q", "-p", "no:randomly", *args]
+    env = {**os.environ, "XDIST_SUITE_TESTS": str(tests)}
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0 or "2000 passed" not in done.stdout:
+    if done.returncode != 0 or f"{tests} passed" not in done.stdout:
         raise SystemExit(f"suite failed with {args}:\n{done.stdout[-2000:]}")
     return elapsed
 
@@ -32,11 +34,13 @@ def run(args: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--tests", type=int, default=2000)
+    args = parser.parse_args()
+    rounds = args.rounds
     times: dict[str, list[float]] = {name: [] for name in MODES}
     for _ in range(rounds):
-        for name, args in MODES.items():
-            times[name].append(run(args))
+        for name, mode in MODES.items():
+            times[name].append(run(mode, args.tests))
     medians = {name: statistics.median(values) for name, values in times.items()}
     print("| mode | median wall time (s) | runs |")
     print("| --- | --- | --- |")

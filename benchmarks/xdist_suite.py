@@ -1,11 +1,14 @@
-"""A suite of 2,000 tests using the ``ses`` fixture: state must never leak between tests.
+"""A suite of tests using the ``ses`` fixture: state must never leak between tests.
 
-Run by tests/test_xdist.py (with and without pytest-xdist) and timed by
-benchmarks/bench_xdist.py. Each test starts from an empty fake, so any state
-shared between tests (or between xdist workers) makes some of them fail.
+Run by tests/test_xdist.py (200 tests, with and without pytest-xdist) and timed
+by benchmarks/bench_xdist.py (2,000). ``XDIST_SUITE_TESTS`` sets the count. Each
+test starts from an empty fake, so any state shared between tests (or between
+xdist workers) makes some of them fail.
 """
 
 from __future__ import annotations
+
+import os
 
 import boto3
 import pytest
@@ -13,7 +16,7 @@ import pytest
 from pytest_ses import SESMock
 
 CLIENT = boto3.client("ses", region_name="us-east-1")
-COUNT = 2000
+COUNT = int(os.environ.get("XDIST_SUITE_TESTS", "200"))
 
 
 @pytest.mark.parametrize("number", range(COUNT))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -104,7 +106,10 @@ class SESMock(AssertionsAPI, EventsAPI):
     @property
     def rejected(self) -> list[Rejection]:
         """Every SendEmail/SendRawEmail call SES refused, with its error code and message."""
-        return list(self._account.rejected)
+        # Copies, as for calls: a test cannot change the record by changing what it read.
+        return [
+            dataclasses.replace(r, params=copy.deepcopy(r.params)) for r in self._account.rejected
+        ]
 
     # -- faults -----------------------------------------------------------------------------
 

@@ -132,3 +132,13 @@ def send(ses: SESMock, make_client: Callable[..., SESClient]) -> Callable[[], ob
         Destination={"ToAddresses": ["b@example.net"]},
         Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}},
     )
+
+
+def test_changing_a_refused_send_changes_neither_log(
+    ses: SESMock, send: Callable[..., object]
+) -> None:
+    ses.fail_next("SendEmail", "message_rejected")
+    raises_ses_error(send, "MessageRejected")
+    ses.rejected[0].params["Source"] = "changed@example.com"
+    ses.calls[0].params["Source"] = "changed@example.com"
+    assert ses.rejected[0].params["Source"] == ses.calls[0].params["Source"] == "a@example.com"

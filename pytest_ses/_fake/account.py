@@ -7,10 +7,10 @@ dispatcher, so every family (and the dispatcher above them) can import it.
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
-import marshal
 import re
 import threading
 from collections.abc import Callable
@@ -181,24 +181,7 @@ def add_identity(region: Region, name: str) -> None:
         region.identities[key] = Identity(check_domain(name), "Domain", _token(region, name))
 
 
-# How the account keeps a call: a plain tuple of strings, numbers and the params
-# serialized with marshal. The garbage collector stops tracking such tuples, so a
-# test's thousands of calls cost it nothing, and nothing the application or a test
-# does to what it read changes the log. ``Call`` objects are made when a test reads.
-_CallRecord = tuple[str, str, "bytes | dict[str, Any]", int, str, "str | None"]
-
-
-def record_call(
-    operation: str, region: str, params: dict[str, Any], attempt: int, outcome: str = "ok",
-    message: str | None = None,
-) -> _CallRecord:  # fmt: skip
-    try:
-        frozen: bytes | dict[str, Any] = marshal.dumps(params)
-    except ValueError:  # a value marshal cannot hold (a datetime): kept as it is
-        frozen = params
-    return (operation, region, frozen, attempt, outcome, message)
-
-
+@dataclasses.dataclass
 class Call:
     """One request the fake answered: what was asked, which attempt, and how it ended.
 
@@ -206,52 +189,12 @@ class Call:
     ``message``), or ``"NotEmulated"``.
     """
 
-    __slots__ = ("_params", "attempt", "message", "operation", "outcome", "region")
-
-    def __init__(
-        self,
-        operation: str,
-        region: str,
-        params: dict[str, Any],
-        attempt: int,
-        outcome: str = "ok",
-        message: str | None = None,
-    ) -> None:
-        self._set(record_call(operation, region, params, attempt, outcome, message))
-
-    @classmethod
-    def _of(cls, record: _CallRecord) -> Call:
-        call = cls.__new__(cls)
-        call._set(record)
-        return call
-
-    def _set(self, record: _CallRecord) -> None:
-        (self.operation, self.region, self._params, self.attempt, self.outcome,
-         self.message) = record  # fmt: skip
-
-    @property
-    def params(self) -> dict[str, Any]:
-        """The request's parameters, as boto3 takes them."""
-        stored = self._params
-        loaded: dict[str, Any] = marshal.loads(stored) if isinstance(stored, bytes) else stored
-        return loaded
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Call):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
-
-    def _fields(self) -> tuple[Any, ...]:
-        return (self.operation, self.region, self.params, self.attempt, self.outcome,
-                self.message)  # fmt: skip
-
-    def __repr__(self) -> str:
-        return (
-            f"Call(operation={self.operation!r}, region={self.region!r}, params={self.params!r}, "
-            f"attempt={self.attempt!r}, outcome={self.outcome!r}, message={self.message!r})"
-        )
+    operation: str
+    region: str
+    params: dict[str, Any]
+    attempt: int
+    outcome: str = "ok"
+    message: str | None = None
 
 
 class Account:
@@ -267,7 +210,7 @@ class Account:
         self.account_id = ACCOUNT_ID
         self.regions: dict[str, Region] = {}
         self.not_emulated: list[str] = []
-        self._calls: list[_CallRecord] = []
+        self._calls: list[Call] = []
         self.outbox: list[SentMessage] = []
         self.rejected: list[Rejection] = []  # refused sends, for tests to read
         self.render_failures: list[RenderFailure] = []  # accepted templated sends not delivered
@@ -286,11 +229,11 @@ class Account:
 
     @property
     def calls(self) -> list[Call]:
-        """Every request answered, in order (made afresh from the log on each read)."""
-        return [Call._of(record) for record in self._calls]
+        """Every request answered, in order: copies, so a test cannot change the log."""
+        return [dataclasses.replace(c, params=copy.deepcopy(c.params)) for c in self._calls]
 
-    def log_call(self, record: _CallRecord) -> None:
-        self._calls.append(record)
+    def log_call(self, call: Call) -> None:
+        self._calls.append(call)
 
     def record_event(self, event: Event) -> None:
         self._events.append(event)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pytest_ses._errors import NotEmulatedError, SESError
 from pytest_ses._fake import faults, registry
-from pytest_ses._fake.account import Account, Region, Rejection, record_call
+from pytest_ses._fake.account import Account, Call, Region, Rejection
 from pytest_ses._fake.registry import SEND_OPERATIONS
 
 _families_loaded = False
@@ -99,17 +99,15 @@ class Dispatcher:
                                   account.clock.now())
                     )  # fmt: skip
                 account.log_call(
-                    record_call(operation, region, params, attempt, error.code, error.message)
+                    Call(operation, region, params, attempt, error.code, error.message)
                 )
                 if error is exc:
                     raise
                 raise error from None
             except NotEmulatedError as exc:
-                account.log_call(
-                    record_call(operation, region, params, attempt, "NotEmulated", str(exc))
-                )
+                account.log_call(Call(operation, region, params, attempt, "NotEmulated", str(exc)))
                 raise
-            account.log_call(record_call(operation, region, params, attempt))
+            account.log_call(Call(operation, region, params, attempt))
             return result
 
     def _run(

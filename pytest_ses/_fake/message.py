@@ -88,10 +88,9 @@ class SentMessage:
     template: str | None = None
     template_data: Any = None
 
-    # Positional as well as by keyword: the fake makes one per send, and Python binds
-    # positional arguments faster.
     def __init__(
         self,
+        *,
         message_id: str,
         operation: str,
         region: str,
@@ -119,8 +118,7 @@ class SentMessage:
         self.operation = operation
         self.region = region
         self.source = source
-        # Kept as tuples, which the garbage collector stops tracking: a test holding
-        # thousands of messages keeps its collections short. Read as lists.
+        # Kept as tuples and read as copies, so a test cannot change what was sent.
         self._destinations = tuple(destinations)
         self._to = tuple(to)
         self._cc = tuple(cc)
@@ -143,8 +141,8 @@ class SentMessage:
         self.from_address = from_address or source
         # Headers as the application sent them (events show them; None: read from raw).
         self.mail_headers = mail_headers
-        # SendEmail knows its subject and bodies already: no parsing needed. (Plain
-        # attributes shadow the cached properties, and keep the instance dict unmade.)
+        # SendEmail knows its subject and bodies already; these plain attributes
+        # shadow the cached properties, so they are never parsed back.
         if known is not None:
             self.subject, self.text, self.html = known
 
