@@ -97,6 +97,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
     return_path = addresses.parse(params["ReturnPath"]) if params.get("ReturnPath") else None
     recipients = to + cc + bcc
     if not recipients:
+        # No SendEmail wording is recorded; this is SES's reply to a raw message with no To.
         raise invalid_parameter("Missing required header 'To'.")
     _check_count(recipients)
 

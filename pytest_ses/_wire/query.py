@@ -160,6 +160,8 @@ def decode(fields: Mapping[str, Any], operation: OperationModel) -> dict[str, An
     try:
         params: dict[str, Any] = _decoder(shape, keys, False)(fields)  # a structure: a dict
     except _Invalid:
+        if None in fields.values():  # botocore's value for a member given as None: absent
+            return decode({k: v for k, v in fields.items() if v is not None}, operation)
         found = problems(_decoder(shape, keys, True)(fields), shape)
         raise validation_error(found) from None
     return params
