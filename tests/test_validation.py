@@ -140,3 +140,30 @@ def test_the_endpoint_refuses_bad_base64(ses: SESMock) -> None:
 def test_unknown_fields_are_ignored(ses: SESMock) -> None:
     status, body = post(ses.endpoint_url, Action="ListIdentities", LastAttemptDate="1e400")
     assert status == 200, body
+
+
+def test_the_validator_reads_any_model_maps_included() -> None:
+    # The REST-JSON codec of SES v2 calls it too; v1 has no map parameters.
+    from botocore.session import get_session
+
+    from pytest_ses._wire.validate import problems, validation_error
+
+    model = get_session().get_service_model("sesv2")
+    shape = model.operation_model("BatchGetMetricData").input_shape
+    query = {"Id": "q", "Metric": "SEND", "Dimensions": {"EMAIL_IDENTITY": 5}, "EndDate": "x"}
+    found = problems({"Queries": [query, None]}, shape)
+    assert found == [
+        NULL.format("queries.1.member.namespace"),
+        "Value '5' at 'queries.1.member.dimensions.EMAIL_IDENTITY' failed to satisfy "
+        "constraint: Member must be a string",
+        NULL.format("queries.1.member.startDate"),
+        "Value 'x' at 'queries.1.member.endDate' failed to satisfy constraint: "
+        "Member must be a timestamp",
+        NULL.format("queries.2.member"),
+    ]
+    error = validation_error(found)
+    assert (error.code, error.status) == ("ValidationError", 400)
+    assert error.message.startswith("5 validation errors detected: Value null at ")
+    assert problems({"Queries": "not a list"}, shape) == [
+        "Value 'not a list' at 'queries' failed to satisfy constraint: Member must be a list"
+    ]
