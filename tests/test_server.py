@@ -321,7 +321,7 @@ MALFORMED = {
     "bad parameter": (
         framed(form("ListIdentities", MaxItems="many")),
         400,
-        "InvalidParameterValue",
+        "ValidationError",
     ),
     "non-utf-8 body": (framed(b"Action=ListIdentities&X=\xff\xfe"), 400, "MalformedQueryString"),
     "json body": (

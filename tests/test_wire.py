@@ -123,8 +123,8 @@ class _Echo:
     [
         (b"Version=2010-12-01", "MissingAction", 400),
         (b"Action=NoSuchThing", "InvalidAction", 400),
-        (b"Action=ListIdentities&MaxItems=many", "InvalidParameterValue", 400),
-        (b"Action=SendRawEmail&RawMessage.Data=%%%", "InvalidParameterValue", 400),
+        (b"Action=ListIdentities&MaxItems=many", "ValidationError", 400),
+        (b"Action=SendRawEmail&RawMessage.Data=%%%", "ValidationError", 400),
         (b"Action=ListIdentities&\xff\xfe", "MalformedQueryString", 400),
         (b"Action=ListIdentities&MaxItems=3", "Echo", 400),
     ],

@@ -110,6 +110,7 @@ def send_content(
     return_path = addresses.parse(params["ReturnPath"]) if params.get("ReturnPath") else None
     recipients = to + cc + bcc
     if not recipients:
+        # No SendEmail wording is recorded; this is SES's reply to a raw message with no To.
         raise invalid_parameter("Missing required header 'To'.")
     _check_count(recipients)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
@@ -21,6 +22,7 @@ from xml.sax.saxutils import escape as _escape
 from pytest_ses._errors import SESError
 from pytest_ses._ids import new_uuid
 from pytest_ses._model import service_model
+from pytest_ses._wire.validate import problems, validation_error
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
@@ -46,6 +48,10 @@ class Backend(Protocol):
 
 class WireError(ValueError):
     """The request could not be decoded (only seen from hand-made requests)."""
+
+
+class _Invalid(Exception):
+    """A field the fast decoder cannot take: decoded again, leniently, and checked."""
 
 
 def respond(backend: Backend, region: str, body: bytes, attempt: int = 1) -> tuple[int, bytes]:
@@ -85,6 +91,8 @@ def respond_fields(
         params = decode(fields, operation)
     except WireError as exc:
         return _error_response(SESError("InvalidParameterValue", str(exc)), request_id)
+    except SESError as exc:
+        return _error_response(exc, request_id)
     try:
         result = backend.dispatch(region, action, params, attempt, "ses")
     except SESError as exc:
@@ -135,25 +143,42 @@ def _members(shape: Any) -> tuple[tuple[str, str, Any], ...]:
 def decode(fields: Mapping[str, Any], operation: OperationModel) -> dict[str, Any]:
     """Form fields -> params as boto3 accepts them (``Action`` and ``Version`` are ignored).
 
+    Raises the ``ValidationError`` AWS gives when a required member is missing
+    or a value is not of its member's type, so no handler meets either.
+
     The shape of the result depends only on which keys are present, and an
     application sends the same layout again and again: each layout is turned
     once into a function that builds the params (:func:`_decoder`), which
-    later requests of that layout just call.
+    later requests of that layout just call. Whether the layout holds every
+    required member is decided then too; per request, only the values' types
+    are left to check, inside the compiled function.
     """
     shape = operation.input_shape
     if shape is None:
         return {}
-    params: dict[str, Any] = _decoder(shape, tuple(fields))(fields)  # a structure: a dict
+    keys = tuple(fields)
+    try:
+        params: dict[str, Any] = _decoder(shape, keys, False)(fields)  # a structure: a dict
+    except _Invalid:
+        if None in fields.values():  # botocore's value for a member given as None: absent
+            return decode({k: v for k, v in fields.items() if v is not None}, operation)
+        found = problems(_decoder(shape, keys, True)(fields), shape)
+        raise validation_error(found) from None
     return params
 
 
 @lru_cache(maxsize=1024)
-def _decoder(shape: Any, keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+def _decoder(
+    shape: Any, keys: tuple[str, ...], lenient: bool
+) -> Callable[[Mapping[str, Any]], Any]:
     """A function building the params of ``shape`` from fields with exactly ``keys``.
 
     It is one Python expression (dict and list displays whose leaves index the
     fields), compiled once: a walk of the model per request would cost several
-    times more. Keys reach the source only through ``repr``.
+    times more. Keys reach the source only through ``repr``. The strict
+    function raises :class:`_Invalid` for a layout missing a required member or
+    a value not of its type; the ``lenient`` one keeps such a value as it came,
+    for :func:`problems` to name.
     """
     present = frozenset(keys)
     prefixes: set[str] = set()
@@ -165,12 +190,22 @@ def _decoder(shape: Any, keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]],
             if cut < 0:
                 break
             key = key[:cut]
+    skeleton = _walk(present, prefixes, shape, "")
+    if not lenient and problems(skeleton, shape, types=False):
+        return _incomplete
     converters: dict[str, Callable[[Any, str], Any]] = {}
-    source = _expression(_walk(present, prefixes, shape, ""), converters)
-    built: Callable[[Mapping[str, Any]], Any] = _compiled(
-        f"lambda f: {source}", "decoder", converters
-    )
+    source = _expression(skeleton, converters, lenient)
+    names = {"_str": str, "_type": type, "_invalid": _invalid, **converters}
+    built: Callable[[Mapping[str, Any]], Any] = _compiled(f"lambda f: {source}", "decoder", names)
     return built
+
+
+def _incomplete(fields: Mapping[str, Any]) -> Any:
+    raise _Invalid
+
+
+def _invalid(raw: Any, name: str) -> Any:
+    raise _Invalid
 
 
 def _compiled(source: str, what: str, names: Mapping[str, Any]) -> Any:
@@ -179,24 +214,45 @@ def _compiled(source: str, what: str, names: Mapping[str, Any]) -> Any:
     return eval(code, {"__builtins__": {}, **names})
 
 
-def _expression(node: Any, converters: dict[str, Callable[[Any, str], Any]]) -> str:
+def _expression(node: Any, converters: dict[str, Callable[[Any, str], Any]], lenient: bool) -> str:
     """Python source that evaluates a skeleton node against the fields ``f``."""
     kind = type(node)
     if kind is _Leaf:
+        key = repr(node.key)
         if node.kind == "string":
-            return f"f[{node.key!r}]"
-        name = f"_{node.kind}"
-        converters[name] = _SCALARS.get(node.kind, _string)
-        return f"{name}(f[{node.key!r}], {node.key!r})"
+            if lenient:
+                return f"f[{key}]"
+            # Text over HTTP; botocore's own value in process, which may be anything
+            # when its validation is off.
+            return f"(v if _type(v := f[{key}]) is _str else _invalid(v, {key}))"
+        name = f"_{node.kind}{'_lenient' if lenient else ''}"
+        convert = _SCALARS.get(node.kind, _string)
+        converters[name] = _keeping(convert) if lenient else convert
+        return f"{name}(f[{key}], {key})"
     if kind is dict:
-        items = ", ".join(f"{name!r}: {_expression(v, converters)}" for name, v in node.items())
+        items = ", ".join(
+            f"{name!r}: {_expression(v, converters, lenient)}" for name, v in node.items()
+        )
         return "{" + items + "}"
     if kind is list:
-        return "[" + ", ".join(_expression(v, converters) for v in node) + "]"
+        return "[" + ", ".join(_expression(v, converters, lenient) for v in node) + "]"
     entries = ", ".join(
-        f"{_expression(k, converters)}: {_expression(v, converters)}" for k, v in node.entries
+        f"{_expression(k, converters, lenient)}: {_expression(v, converters, lenient)}"
+        for k, v in node.entries
     )
     return "{" + entries + "}"
+
+
+def _keeping(convert: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    """``convert``, keeping a value it cannot take as it came (for the validator to name)."""
+
+    def lenient(raw: Any, name: str) -> Any:
+        try:
+            return convert(raw, name)
+        except _Invalid:
+            return raw
+
+    return lenient
 
 
 class _Leaf(NamedTuple):
@@ -210,6 +266,10 @@ class _Map(NamedTuple):
     """A map in a skeleton: (key skeleton, value skeleton) per entry."""
 
     entries: tuple[tuple[Any, Any], ...]
+
+    def items(self) -> tuple[tuple[Any, Any], ...]:
+        """The entries, as the validator reads a map."""
+        return self.entries
 
 
 def _walk(keys: frozenset[str], prefixes: set[str], shape: Any, prefix: str) -> Any:
@@ -255,53 +315,76 @@ def _walk(keys: frozenset[str], prefixes: set[str], shape: Any, prefix: str) -> 
     return _Leaf(prefix, kind)
 
 
-def _string(raw: str, name: str) -> str:
+def _string(raw: Any, name: str) -> Any:
     return raw
 
 
-def _integer(raw: str, name: str) -> int:
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _whole(raw: Any, bits: int) -> int:
+    if type(raw) is int:
+        value = raw
+    elif type(raw) is str and len(raw) < 24 and _INTEGER.fullmatch(raw):
+        value = int(raw)
+    else:
+        raise _Invalid
+    if not -(1 << bits) <= value < 1 << bits:  # what Java's int and long hold
+        raise _Invalid
+    return value
+
+
+def _integer(raw: Any, name: str) -> int:
+    return _whole(raw, 31)
+
+
+def _long(raw: Any, name: str) -> int:
+    return _whole(raw, 63)
+
+
+def _double(raw: Any, name: str) -> float:
     try:
-        return int(raw)
+        value = float(raw) if type(raw) in (str, int, float) else math.nan
     except ValueError:
-        raise WireError(f"Value {raw!r} for parameter {name} is not an integer.") from None
+        raise _Invalid from None
+    if not math.isfinite(value):
+        raise _Invalid
+    return value
 
 
-def _double(raw: str, name: str) -> float:
-    try:
-        return float(raw)
-    except ValueError:
-        raise WireError(f"Value {raw!r} for parameter {name} is not a number.") from None
-
-
-def _boolean(raw: str, name: str) -> bool:
-    lowered = raw.lower()
+def _boolean(raw: Any, name: str) -> bool:
+    lowered = raw.lower() if type(raw) is str else None
     if lowered not in ("true", "false"):
-        raise WireError(f"Value {raw!r} for parameter {name} is not a boolean.")
+        raise _Invalid
     return lowered == "true"
 
 
-def _timestamp(raw: str, name: str) -> dt.datetime:
+def _timestamp(raw: Any, name: str) -> dt.datetime:
+    if type(raw) is not str:
+        raise _Invalid
     try:
         value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         try:
             value = dt.datetime.fromtimestamp(float(raw), dt.timezone.utc)
-        except ValueError:
-            raise WireError(f"Value {raw!r} for parameter {name} is not a timestamp.") from None
+        except (ValueError, OverflowError, OSError):  # not a number, non-finite, out of range
+            raise _Invalid from None
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
-def _blob(raw: str, name: str) -> bytes:
+def _blob(raw: Any, name: str) -> bytes:
+    if type(raw) is not str:
+        raise _Invalid
     try:
         return base64.b64decode(raw, validate=True)
     except (binascii.Error, ValueError):
-        raise WireError(f"Value for parameter {name} is not valid base64.") from None
+        raise _Invalid from None
 
 
-_SCALARS: dict[str, Callable[[str, str], Any]] = {
+_SCALARS: dict[str, Callable[[Any, str], Any]] = {
     "string": _string,
     "integer": _integer,
-    "long": _integer,
+    "long": _long,
     "float": _double,
     "double": _double,
     "boolean": _boolean,
