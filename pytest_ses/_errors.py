@@ -39,10 +39,17 @@ class NotEmulatedError(NotImplementedError):
     handles ``ClientError`` cannot mistake it for an answer from SES.
     """
 
-    def __init__(self, operation: str) -> None:
+    def __init__(self, operation: str, service: str = "ses") -> None:
+        api = _API_NAMES.get(service, service)
         super().__init__(
-            f"pytest-ses does not emulate the SES operation {operation!r}; "
-            "the call was not sent anywhere. See the list of emulated operations "
-            "in the pytest-ses documentation."
+            f"pytest-ses does not emulate the {api} operation {operation!r}; the call was not "
+            f"sent anywhere. The emulated operations are listed on the {OPERATIONS_PAGE} page of "
+            "the pytest-ses documentation."
         )
         self.operation = operation
+        self.service = service
+
+
+OPERATIONS_PAGE = "'Operations' (docs/operations.md)"
+# botocore service name -> how the message names the API
+_API_NAMES = {"ses": "SES", "sesv2": "SES API v2 (sesv2)", "pinpoint-email": "pinpoint-email"}

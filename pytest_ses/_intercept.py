@@ -37,10 +37,13 @@ if TYPE_CHECKING:
 
     from pytest_ses._wire.query import Backend
 
-SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES
+SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES (API v1)
+# Every service botocore sends to SES's endpoint (email.<region>.amazonaws.com): v1, v2, and
+# v2's predecessor. While a fake is active none of them may reach the network.
+SERVICE_EVENTS = (SERVICE_EVENT, "sesv2", "pinpoint-email")
 MAX_BACKOFF = 20  # seconds: botocore standard mode's cap
 _ENV_WHILE_ACTIVE = {"AWS_EC2_METADATA_DISABLED": "true"}
-_OUR_RETRY_EVENT = f"needs-retry.{SERVICE_EVENT}."
+_OUR_RETRY_EVENTS = tuple(f"needs-retry.{service}." for service in SERVICE_EVENTS)
 _ANSWERED = "_pytest_ses_response"  # set on a request once the fake answered it
 
 
@@ -135,7 +138,9 @@ def _choose_signer(**kwargs: Any) -> Any:
     return None
 
 
-def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
+def _before_send(
+    request: AWSPreparedRequest, event_name: str = "", **kwargs: Any
+) -> AWSResponse | None:
     """before-send: answer from the active fake instead of the network."""
     if not _stack:
         return None
@@ -143,7 +148,6 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     answered: AWSResponse | None = getattr(request, _ANSWERED, None)
     if answered is not None:  # the handler was reached twice for one request
         return answered
-    AWSResponse, respond, respond_fields = _answer_imports()
     pending = _pending.get()
     if pending is not None and pending[0] == request.url:
         _pending.set(None)
@@ -155,6 +159,9 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
         region = _region_from_url(request.url) or fake._default_region
         attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
         fields = None
+    if not event_name.startswith("before-send.ses."):  # sesv2 or pinpoint-email
+        _answer_other_api(fake, request, event_name, region, attempt)
+    AWSResponse, respond, respond_fields = _answer_imports()
     if fields is not None:
         status, payload = respond_fields(fake._backend, region, fields, attempt)
     else:
@@ -165,6 +172,25 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     response._content = payload  # type: ignore[attr-defined]
     setattr(request, _ANSWERED, response)
     return response
+
+
+def _answer_other_api(
+    fake: Active, request: AWSPreparedRequest, event_name: str, region: str, attempt: int
+) -> None:
+    """A request of SES's other APIs: recorded by the dispatcher, refused as not emulated."""
+    import json
+
+    from pytest_ses._errors import NotEmulatedError
+
+    _, service, operation = [*event_name.split("."), "", ""][:3]
+    try:
+        params = json.loads(_body_bytes(request.body) or b"{}")
+    except ValueError:
+        params = {}
+    params = params if isinstance(params, dict) else {}
+    fake._backend.dispatch(region, operation, params, attempt, service)
+    # Only reached if a handler were registered for this API: none is until its codec exists.
+    raise NotEmulatedError(operation, service)
 
 
 @functools.cache
@@ -209,7 +235,7 @@ def _needs_retry(event_name: str = "", attempts: int = 1, **kwargs: Any) -> None
     botocore calls this before it decides to retry; if it then sleeps, the
     sleep is for the attempt counted here.
     """
-    ours = _stack and event_name.startswith(_OUR_RETRY_EVENT)
+    ours = _stack and event_name.startswith(_OUR_RETRY_EVENTS)
     _retry_pending.attempts = attempts if ours else 0
 
 
@@ -316,9 +342,15 @@ class _AsyncioProxy(types.ModuleType):
 
 
 _HANDLERS: Sequence[tuple[str, Any]] = (
-    (f"request-created.{SERVICE_EVENT}", _note_request),
-    (f"choose-signer.{SERVICE_EVENT}", _choose_signer),
-    (f"before-send.{SERVICE_EVENT}", _before_send),
+    *(
+        (f"{event}.{service}", handler)
+        for service in SERVICE_EVENTS
+        for event, handler in (
+            ("request-created", _note_request),
+            ("choose-signer", _choose_signer),
+            ("before-send", _before_send),
+        )
+    ),
     ("needs-retry", _needs_retry),
 )
 
@@ -371,7 +403,10 @@ def _reach_existing_clients() -> None:
     for obj in gc.get_objects():
         if isinstance(obj, Session):
             emitter = obj.get_component("event_emitter")
-        elif isinstance(obj, BaseClient) and obj.meta.service_model.service_name == SERVICE_EVENT:
+        elif (
+            isinstance(obj, BaseClient)
+            and obj.meta.service_model.service_id.hyphenize() in SERVICE_EVENTS
+        ):
             emitter = obj.meta.events
         else:
             continue

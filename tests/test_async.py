@@ -193,11 +193,35 @@ def test_unemulated_operation_fails_at_once_and_is_not_retried(
     make_client: MakeClient, ses: SESMock
 ) -> None:
     async def body(client: Any) -> None:
-        with pytest.raises(NotEmulatedError, match="GetTemplate"):
-            await client.get_template(TemplateName="welcome")
+        with pytest.raises(NotEmulatedError, match="ListReceiptRuleSets"):
+            await client.list_receipt_rule_sets()
 
     run(make_client, body)
-    assert [call.operation for call in ses.calls] == ["GetTemplate"]
+    assert [call.operation for call in ses.calls] == ["ListReceiptRuleSets"]
+    ses.forget_not_emulated()
+
+
+@pytest.mark.parametrize("service", ["sesv2", "pinpoint-email"])
+def test_ses_other_apis_are_fenced_for_async_clients(service: str, ses: SESMock) -> None:
+    async def main() -> None:
+        async with aio_session.get_session().create_client(
+            service, region_name="eu-west-1"
+        ) as client:
+            with pytest.raises(NotEmulatedError, match="'SendEmail'"):
+                await client.send_email(
+                    FromEmailAddress=SENDER,
+                    Destination={"ToAddresses": ["b@example.com"]},
+                    Content={"Raw": {"Data": b"Subject: x\r\n\r\nbody"}},
+                )
+
+    asyncio.run(main())
+    [call] = ses.calls
+    assert (call.service, call.region, call.outcome, call.attempt) == (
+        service,
+        "eu-west-1",
+        "NotEmulated",
+        1,
+    )
     ses.forget_not_emulated()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import socket
 import sys
 import uuid
@@ -173,10 +174,84 @@ def test_other_services_are_never_touched(ses: SESMock) -> None:
     sqs = boto3.client("sqs", region_name="us-east-1", config=NO_RETRIES)
     with pytest.raises(EndpointConnectionError):
         sqs.list_queues()
-    sesv2 = boto3.client("sesv2", region_name="us-east-1", config=NO_RETRIES)
-    with pytest.raises(EndpointConnectionError):
-        sesv2.get_account()
     assert ses.calls == []
+
+
+V2_SEND: dict[str, Any] = {
+    "FromEmailAddress": "a@example.com",
+    "Destination": {"ToAddresses": ["b@example.com"]},
+    "Content": {"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}},
+}
+# (service, operation as boto3 names it, its params, the operation's wire name)
+OTHER_APIS = [
+    ("sesv2", "send_email", V2_SEND, "SendEmail"),
+    ("sesv2", "get_account", {}, "GetAccount"),
+    ("pinpoint-email", "send_email", V2_SEND, "SendEmail"),
+]
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    for key in [key for key in os.environ if key.startswith("AWS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+
+
+@pytest.mark.usefixtures("no_network", "no_credentials")
+@pytest.mark.parametrize(("service", "method", "params", "operation"), OTHER_APIS)
+@pytest.mark.parametrize("endpoint_url", [None, "https://ses.internal.example.com"])
+def test_ses_other_apis_never_leave_the_process(
+    ses: SESMock,
+    service: str,
+    method: str,
+    params: dict[str, Any],
+    operation: str,
+    endpoint_url: str | None,
+) -> None:
+    client = boto3.client(service, region_name="eu-west-1", endpoint_url=endpoint_url)  # type: ignore[call-overload]
+    with pytest.raises(NotEmulatedError) as info:
+        getattr(client, method)(**params)
+    assert info.value.operation == operation
+    assert info.value.service == service
+    assert f"{operation!r}" in str(info.value)
+    assert "docs/operations.md" in str(info.value)
+    [call] = ses.calls  # raised at once: one attempt, not retried
+    assert (call.service, call.operation, call.region, call.outcome, call.attempt) == (
+        service,
+        operation,
+        "eu-west-1",
+        "NotEmulated",
+        1,
+    )
+    assert call.params == params
+    assert ses.not_emulated == [f"{service}:{operation}"]
+    ses.forget_not_emulated()
+
+
+def test_a_v2_client_made_at_import_time_is_fenced_and_fails_the_test(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import contextlib
+        import boto3
+        from pytest_ses import NotEmulatedError
+
+        V2 = boto3.client("sesv2", region_name="us-east-1")
+
+        def test_sends(ses):
+            with contextlib.suppress(NotEmulatedError):  # swallowed by the application
+                V2.send_email(
+                    FromEmailAddress="a@example.com",
+                    Destination={"ToAddresses": ["b@example.com"]},
+                    Content={"Raw": {"Data": b"Subject: x\\r\\n\\r\\nbody"}},
+                )
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*does not emulate: sesv2:SendEmail*", "*(1 SES calls)*"])
 
 
 def test_unemulated_operation_fails_at_once_and_is_not_retried() -> None:

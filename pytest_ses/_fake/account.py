@@ -186,7 +186,8 @@ class Call:
     """One request the fake answered: what was asked, which attempt, and how it ended.
 
     ``outcome`` is ``"ok"``, or the SES error code the request got (with its
-    ``message``), or ``"NotEmulated"``.
+    ``message``), or ``"NotEmulated"``. ``service`` is the botocore service that
+    called: ``"ses"`` (API v1), ``"sesv2"`` or ``"pinpoint-email"``.
     """
 
     operation: str
@@ -195,6 +196,7 @@ class Call:
     attempt: int
     outcome: str = "ok"
     message: str | None = None
+    service: str = "ses"
 
 
 class Account:

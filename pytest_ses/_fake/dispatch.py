@@ -99,15 +99,17 @@ class Dispatcher:
                                   account.clock.now())
                     )  # fmt: skip
                 account.log_call(
-                    Call(operation, region, params, attempt, error.code, error.message)
+                    Call(operation, region, params, attempt, error.code, error.message, service)
                 )
                 if error is exc:
                     raise
                 raise error from None
             except NotEmulatedError as exc:
-                account.log_call(Call(operation, region, params, attempt, "NotEmulated", str(exc)))
+                account.log_call(
+                    Call(operation, region, params, attempt, "NotEmulated", str(exc), service)
+                )
                 raise
-            account.log_call(Call(operation, region, params, attempt))
+            account.log_call(Call(operation, region, params, attempt, service=service))
             return result
 
     def _run(
@@ -116,8 +118,8 @@ class Dispatcher:
         account = self.account
         handler = registry.HANDLERS.get((service, operation))
         if handler is None:
-            account.not_emulated.append(operation)
-            raise NotEmulatedError(operation)
+            account.not_emulated.append(operation if service == "ses" else f"{service}:{operation}")
+            raise NotEmulatedError(operation, service)
         state = account.regions.get(region) or account.region(region)
         if account.faults:
             injected = faults.take(account.faults, operation)
