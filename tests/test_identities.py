@@ -197,9 +197,17 @@ def test_identities_match_case_insensitively(client: SESClient, ses: SESMock) ->
     client.verify_email_identity(EmailAddress="Sender@Example.com")
     client.verify_email_identity(EmailAddress="sender@example.com")
     client.verify_domain_identity(Domain="Example.org")
-    assert client.list_identities()["Identities"] == ["Example.org", "Sender@Example.com"]
+    # Addresses keep their case; domains are stored lower-case, as SES does.
+    assert client.list_identities()["Identities"] == ["Sender@Example.com", "example.org"]
     attributes = client.get_identity_verification_attributes(Identities=["example.ORG"])
     assert list(attributes["VerificationAttributes"]) == ["example.ORG"]
     client.delete_identity(Identity="sender@example.com")
     client.delete_verified_email_address(EmailAddress="EXAMPLE.ORG")  # a domain: kept
-    assert client.list_identities()["Identities"] == ["Example.org"]
+    assert client.list_identities()["Identities"] == ["example.org"]
+
+
+def test_domains_are_stored_lower_case(client: SESClient) -> None:
+    client.verify_domain_identity(Domain="EXAMPLE.COM")
+    assert client.list_identities(IdentityType="Domain")["Identities"] == ["example.com"]
+    attributes = client.get_identity_verification_attributes(Identities=["example.com"])
+    assert attributes["VerificationAttributes"]["example.com"]["VerificationStatus"] == "Success"

@@ -276,10 +276,13 @@ def test_raw_message_over_10_mb_is_rejected(client: SESClient) -> None:
     [
         ([{"Name": "", "Value": ""}], "The tag name must be specified."),
         ([{"Name": "ok", "Value": ""}], "The tag value must be specified."),
-        ([{"Name": "bad name", "Value": "v"}], "Invalid tag name bad name: only alphanumeric ASCII characters, '_',  '-' are allowed."),
-        ([{"Name": "n", "Value": "bad value"}], "Invalid tag value bad value: only alphanumeric ASCII characters, '_',  '-' , '.', '@' are allowed."),
+        ([{"Name": "bad name", "Value": "v"}], "Invalid tag name <bad name>: only alphanumeric ASCII characters, '_',  '-' are allowed."),
+        ([{"Name": "n", "Value": "bad value"}], "Invalid tag value <bad value>: only alphanumeric ASCII characters, '_',  '-' , '.', '@' are allowed."),
         ([{"Name": "n" * 256, "Value": "v"}], "Tag name cannot exceed 255 characters."),
         ([{"Name": "n", "Value": "v" * 256}], "Tag value cannot exceed 255 characters."),
+        # Real SES's replies (recorded): the offending text between literal angle brackets.
+        ([{"Name": "test_invalid_name:123", "Value": "v"}], "Invalid tag name <test_invalid_name:123>: only alphanumeric ASCII characters, '_',  '-' are allowed."),
+        ([{"Name": "n", "Value": "test_invalid_value:123"}], "Invalid tag value <test_invalid_value:123>: only alphanumeric ASCII characters, '_',  '-' , '.', '@' are allowed."),
     ],
 )  # fmt: skip
 def test_bad_tags_are_rejected(client: SESClient, tags: list[dict[str, str]], message: str) -> None:
@@ -599,7 +602,7 @@ def test_raw_header_tags_are_validated(client: SESClient) -> None:
     raises_ses_error(
         lambda: client.send_raw_email(RawMessage={"Data": data}),
         "InvalidParameterValue",
-        "Invalid tag name bad name: only alphanumeric ASCII characters, '_',  '-' are allowed.",
+        "Invalid tag name <bad name>: only alphanumeric ASCII characters, '_',  '-' are allowed.",
     )
 
 

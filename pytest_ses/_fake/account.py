@@ -178,7 +178,8 @@ def add_identity(region: Region, name: str) -> None:
     if "@" in name:
         region.identities[key] = Identity(check_email(name), "EmailAddress")
     else:
-        region.identities[key] = Identity(check_domain(name), "Domain", _token(region, name))
+        # SES stores domains lower-case: VerifyDomainIdentity("EXAMPLE.COM") lists example.com.
+        region.identities[key] = Identity(check_domain(name).lower(), "Domain", _token(region, key))
 
 
 @dataclasses.dataclass

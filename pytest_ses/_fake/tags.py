@@ -25,14 +25,14 @@ def check_tags(tags: Iterable[Mapping[str, str]]) -> dict[str, str]:
             raise invalid_parameter(f"Tag name cannot exceed {MAX_TAG_LENGTH} characters.")
         if not _NAME.match(name):
             raise invalid_parameter(
-                f"Invalid tag name {name}: "
+                f"Invalid tag name <{name}>: "
                 "only alphanumeric ASCII characters, '_',  '-' are allowed."
             )
         if len(value) > MAX_TAG_LENGTH:
             raise invalid_parameter(f"Tag value cannot exceed {MAX_TAG_LENGTH} characters.")
         if not _VALUE.match(value):
             raise invalid_parameter(
-                f"Invalid tag value {value}: only alphanumeric ASCII characters, '_',  '-' , "
+                f"Invalid tag value <{value}>: only alphanumeric ASCII characters, '_',  '-' , "
                 "'.', '@' are allowed."
             )
         checked[name] = value
