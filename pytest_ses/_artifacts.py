@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -100,9 +100,14 @@ def write(folder: Path, title: str, messages: Sequence[SentMessage]) -> None:
     for number, message in enumerate(messages, 1):
         stem = f"{number:03d}-{_UNSAFE.sub('_', message.message_id)}"
         (folder / f"{stem}.eml").write_bytes(message.raw)
-        (folder / f"{stem}.html").write_text(render_message(message), encoding="utf-8")
+        # errors="replace": header bytes that were not UTF-8 are kept as surrogate escapes
+        (folder / f"{stem}.html").write_text(
+            render_message(message), encoding="utf-8", errors="replace"
+        )
         entries.append((stem, message))
-    (folder / "index.html").write_text(render_index(title, entries), encoding="utf-8")
+    (folder / "index.html").write_text(
+        render_index(title, entries), encoding="utf-8", errors="replace"
+    )
 
 
 def write_for(item: pytest.Item, fake: SESMock) -> None:
@@ -137,6 +142,7 @@ def _describe_message(number: int, message: SentMessage) -> list[str]:
         ("configuration set", message.configuration_set or ""),
         ("tags", ", ".join(f"{k}={v}" for k, v in message.tags.items())),
         ("attachments", ", ".join(a.filename or "(no filename)" for a in message.attachments)),
+        ("unreadable", message.unreadable or ""),
     ]
     lines += [f"  {name}: {_plain(value)}" for name, value in fields if value]
     return lines
@@ -171,14 +177,22 @@ def summary(fake: SESMock, folder: Path | None) -> str:
     head = f"{len(sent)} sent, {len(rejected)} rejected"
     lines = [head + (f"; previews and .eml files in {folder}" if folder and sent else "")]
     for number, message in enumerate(sent[:MAX_LISTED], 1):
-        lines += _describe_message(number, message)
+        lines += _never_raising(_describe_message, number, message)
     if len(sent) > MAX_LISTED:
         lines.append(f"... and {len(sent) - MAX_LISTED} more sent")
     for number, rejection in enumerate(rejected[:MAX_LISTED], 1):
-        lines += _describe_rejection(number, rejection)
+        lines += _never_raising(_describe_rejection, number, rejection)
     if len(rejected) > MAX_LISTED:
         lines.append(f"... and {len(rejected) - MAX_LISTED} more rejected")
     return "\n".join(lines)
+
+
+def _never_raising(describe: Callable[[int, Any], list[str]], number: int, item: Any) -> list[str]:
+    # The report must never fail: an exception here would end the pytest session.
+    try:
+        return describe(number, item)
+    except Exception as exc:
+        return [f"#{number}: unreadable ({_plain(type(exc).__name__)}: {_plain(exc)})"]
 
 
 def describe_failure(item: pytest.Item, report: pytest.TestReport, fake: SESMock) -> None:

@@ -9,11 +9,10 @@ and reveals nothing.
 
 from __future__ import annotations
 
-import email.header
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from pytest_ses._fake.message import SentMessage
+from pytest_ses._fake.message import SentMessage, decode_words
 
 # Inherited by the srcdoc frame: inline styles and data: images only.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -45,14 +44,6 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], css_class: str) -
     lines = [f'<table class="{css_class}">', f"<tr>{cells}</tr>"]
     lines += ["<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows]
     return "\n".join([*lines, "</table>\n"])
-
-
-def _decoded(value: str) -> str:
-    """A header value with RFC 2047 encoded-words decoded, as a mail client shows it."""
-    try:
-        return str(email.header.make_header(email.header.decode_header(value)))
-    except (LookupError, ValueError, UnicodeDecodeError):
-        return value
 
 
 def _none(what: str) -> str:
@@ -105,7 +96,9 @@ def render_message(message: SentMessage) -> str:
         parts.append(_none("No attachments."))
     parts.append("<h2>Headers</h2>\n")
     parts.append(
-        _table(("Name", "Value"), [(n, _decoded(v)) for n, v in message.headers], "headers")
+        _table(
+            ("Name", "Value"), [(n, decode_words(v) or "") for n, v in message.headers], "headers"
+        )
     )
     return _page(subject or message.message_id, "".join(parts))
 

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from pytest_ses._fake.message import SentMessage
 
 ACCOUNT_ID = "123456789012"
+# outbox length, event log length, deferred count, destination log lengths by key
+_Savepoint = tuple[int, int, int, dict[tuple[str, str, str], tuple[int, int, int, int]]]
 API_RATE = 1.0  # non-send requests per second, per region
 MAX_IDENTITIES = 10_000  # per region, SES's quota
 
@@ -237,6 +239,31 @@ class Account:
 
     def log_call(self, call: Call) -> None:
         self._calls.append(call)
+
+    def savepoint(self) -> _Savepoint:
+        """Where the outbox and the event logs stand, for :meth:`undo`."""
+        logs = {
+            key: (len(log.events), len(log.records), len(log.notifications), len(log.metrics))
+            for key, log in self.destination_logs.items()
+        }
+        return len(self.outbox), len(self._events), self._deferred, logs
+
+    def undo(self, point: _Savepoint) -> None:
+        """Forget what was recorded since ``point``: a send is all or nothing."""
+        outbox, events, deferred, logs = point
+        del self.outbox[outbox:]
+        del self._events[events:]
+        self._deferred = deferred
+        for key in list(self.destination_logs):
+            if key not in logs:
+                del self.destination_logs[key]
+                continue
+            log = self.destination_logs[key]
+            kept_events, kept_records, kept_notifications, kept_metrics = logs[key]
+            del log.events[kept_events:]
+            del log.records[kept_records:]
+            del log.notifications[kept_notifications:]
+            del log.metrics[kept_metrics:]
 
     def record_event(self, event: Event) -> None:
         self._events.append(event)

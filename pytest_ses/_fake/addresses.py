@@ -6,6 +6,7 @@ The error texts are the JavaMail ``InternetAddress`` wordings SES returns
 
 from __future__ import annotations
 
+import email.errors
 import email.header
 import email.utils
 import re
@@ -26,6 +27,11 @@ _PLAIN = re.compile(
     r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$"
 )
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
+# Line breaks and other controls: in a display name they would start a new header line
+# of the stored message (header injection), so SES refuses them anywhere in an address.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+_PADDING = " \t"  # what may surround an address: ASCII blanks only, never CR/LF or U+00A0
+_DECODE_ERRORS = (LookupError, ValueError, UnicodeDecodeError, email.errors.HeaderParseError)
 
 
 class Address(NamedTuple):
@@ -63,18 +69,21 @@ def parse(text: str) -> Address:
     """Parse one address as SES does, or raise ``InvalidParameterValue`` with SES's wording."""
     if _PLAIN.match(text):
         return _address(text, "", text)
-    stripped = text.strip()
+    stripped = text.strip(_PADDING)
     name = ""
     spec = stripped
     if stripped.endswith(">") and "<" in stripped:
         raw_name, _, rest = stripped.rpartition("<")
-        spec = rest[:-1].strip()
-        name = _display_name(raw_name.strip())
+        spec = rest[:-1].strip(_PADDING)
+        name = _display_name(raw_name.strip(_PADDING))
     _check_spec(spec)
     return _address(text, name, spec)
 
 
 def _display_name(raw: str) -> str:
+    if _CONTROL.search(raw):
+        # Wording inferred: SES answers InvalidParameterValue; no reply text is recorded.
+        raise invalid_parameter("Display name contains control characters")
     if not raw.isascii():
         raise invalid_parameter(
             "Display names must be 7-bit ASCII; write non-ASCII names as RFC 2047 "
@@ -85,7 +94,7 @@ def _display_name(raw: str) -> str:
     if _ENCODED_WORD.search(raw):
         try:
             return str(email.header.make_header(email.header.decode_header(raw)))
-        except (LookupError, ValueError, UnicodeDecodeError):
+        except _DECODE_ERRORS:
             raise invalid_parameter("Illegal encoded-word in display name") from None
     return raw
 
@@ -125,7 +134,11 @@ def _valid_local(local: str) -> bool:
 def parse_header_list(value: str) -> list[Address]:
     """All mailboxes of an address-list header, group lists included (``Team: a@x, b@y;``)."""
     found = []
-    for name, spec in email.utils.getaddresses([value]):
+    try:
+        pairs = email.utils.getaddresses([value])
+    except RecursionError:  # thousands of nested comments or groups: no address SES would take
+        raise invalid_parameter("Nesting too deep in address list") from None
+    for name, spec in pairs:
         if not spec:
             continue  # an empty group, e.g. ``undisclosed-recipients:;``
         _check_spec(spec)

@@ -6,9 +6,11 @@ import dataclasses
 import datetime as dt
 import email
 import email.contentmanager
+import email.errors
 import email.header
 import email.parser
 import email.policy
+import email.utils
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from email.message import EmailMessage
 from functools import cached_property
@@ -173,34 +175,59 @@ class SentMessage:
         return self._build_raw(self)
 
     @cached_property
+    def unreadable(self) -> str | None:
+        """Why part of the message could not be read, or None when all of it could.
+
+        SES delivers raw MIME it cannot make sense of as it is, so a test may hold
+        such a message. Its readers never raise: what they cannot read comes back
+        empty (``None``, ``[]``), and this says why.
+        """
+        self._content  # noqa: B018  # reading the content notes what failed
+        self.headers  # noqa: B018
+        return "; ".join(self._problems) or None
+
+    @cached_property
+    def _problems(self) -> list[str]:
+        return []
+
+    @cached_property
     def _content(self) -> tuple[str | None, str | None, list[Attachment]]:
         """(text, html, attachments), from one parse whose tree is not kept.
 
         compat32 leaves header values as text instead of running each through
         the header registry, which makes parsing several times faster; the parts
         are still EmailMessage objects, so get_body() picks the bodies as before.
+        Hostile MIME (parts nested a thousand deep, a multipart without a
+        boundary, broken parameters) makes the email package raise: then each
+        part is read on its own, and what still fails is left out and noted.
         """
-        parsed = _PARSER.parsebytes(self.raw)
-        assert isinstance(parsed, _Part)
-        return _body(parsed, "plain"), _body(parsed, "html"), _attachments(parsed)
+        try:
+            parsed = _PARSER.parsebytes(self.raw)
+            assert isinstance(parsed, _Part)
+        except Exception as exc:  # never raise from a reader
+            self._problems.append(f"the MIME structure: {_why(exc)}")
+            return None, None, []
+        try:
+            return _body(parsed, "plain"), _body(parsed, "html"), _attachments(_walk(parsed))
+        except Exception:
+            return _salvage(parsed, self._problems)
 
     @cached_property
     def headers(self) -> Headers:
         """Header fields of the delivered message (original order, case-insensitive lookup)."""
         from pytest_ses._fake.mime import split_headers
 
-        return Headers(split_headers(self.raw)[0])
+        try:
+            return Headers(split_headers(self.raw)[0])
+        except Exception as exc:  # never raise from a reader
+            self._problems.append(f"the header: {_why(exc)}")
+            return Headers(())
 
     @cached_property
     def subject(self) -> str | None:
         """The decoded Subject, or None when the message has none."""
         value = self.headers.get("subject")
-        if value is None:
-            return None
-        try:
-            return str(email.header.make_header(email.header.decode_header(value)))
-        except (LookupError, ValueError, UnicodeDecodeError):
-            return value
+        return None if value is None else decode_words(value)
 
     @cached_property
     def text(self) -> str | None:
@@ -234,13 +261,64 @@ class _Part(EmailMessage):
 _PARSER = email.parser.BytesParser(_class=_Part, policy=email.policy.compat32)
 
 
-def _attachments(parsed: EmailMessage) -> list[Attachment]:
+MAX_DEPTH = 50  # multipart nesting a reader follows; deeper parts are left unread
+
+
+def _walk(root: EmailMessage, problems: list[str] | None = None) -> Iterator[EmailMessage]:
+    """Every part, depth first, without recursion (``walk()`` recurses once per level)."""
+    stack: list[tuple[EmailMessage, int]] = [(root, 0)]
+    while stack:
+        part, depth = stack.pop()
+        yield part
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list) and depth == MAX_DEPTH and problems is not None:
+            problems.append(f"parts nested deeper than {MAX_DEPTH} levels were not read")
+        if isinstance(payload, list) and depth < MAX_DEPTH:
+            stack.extend(
+                (child, depth + 1) for child in reversed(payload) if isinstance(child, EmailMessage)
+            )
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
+def _salvage(
+    parsed: EmailMessage, problems: list[str]
+) -> tuple[str | None, str | None, list[Attachment]]:
+    """The bodies and attachments of a message the email package chokes on, part by part."""
+    bodies: dict[str, str | None] = {"plain": None, "html": None}
+    attachments: list[Attachment] = []
+    for part in _walk(parsed, problems):
+        try:
+            if part.is_multipart():
+                continue
+            found = _attachments([part])
+            if found:
+                attachments.extend(found)
+                continue
+            subtype = part.get_content_subtype()
+            if part.get_content_maintype() == "text" and bodies.get(subtype, "") is None:
+                bodies[subtype] = _decode_text(part)
+        except Exception as exc:  # never raise from a reader
+            problems.append(f"a {_safe_type(part)} part: {_why(exc)}")
+    return bodies["plain"], bodies["html"], attachments
+
+
+def _safe_type(part: EmailMessage) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:
+        return "MIME"
+
+
+def _attachments(parts: Iterable[EmailMessage]) -> list[Attachment]:
     found = []
-    for part in parsed.walk():
+    for part in parts:
         if part.is_multipart():
             continue
         disposition = part.get_content_disposition()
-        filename = _decoded(part.get_filename())
+        filename = decode_words(part.get_filename())
         if disposition is None and filename is None:
             continue
         if disposition == "inline" and filename is None and part.get_content_maintype() == "text":
@@ -259,14 +337,18 @@ def _attachments(parsed: EmailMessage) -> list[Attachment]:
     return found
 
 
-def _decoded(value: str | None) -> str | None:
-    """A header parameter with RFC 2047 encoded-words decoded (compat32 leaves them)."""
-    if value is None or "=?" not in value:
-        return value
+def decode_words(value: Any) -> str | None:
+    """A header value with RFC 2047 encoded-words decoded, or as written when they are broken."""
+    if value is None:
+        return None
+    # RFC 2231 parameters come as (charset, language, text)
+    text = value if isinstance(value, str) else str(email.utils.collapse_rfc2231_value(value))
+    if "=?" not in text:
+        return text
     try:
-        return str(email.header.make_header(email.header.decode_header(value)))
-    except (LookupError, ValueError, UnicodeDecodeError):
-        return value
+        return str(email.header.make_header(email.header.decode_header(text)))
+    except (LookupError, ValueError, UnicodeDecodeError, email.errors.HeaderParseError):
+        return text
 
 
 def _body(message: EmailMessage, subtype: str) -> str | None:
@@ -276,9 +358,13 @@ def _body(message: EmailMessage, subtype: str) -> str | None:
         return None
     if part is None or part.get_content_subtype() != subtype:
         return None
+    return _decode_text(part)
+
+
+def _decode_text(part: Any) -> str | None:
     try:
         content = email.contentmanager.raw_data_manager.get_content(part)
-    except (LookupError, UnicodeDecodeError, ValueError):
+    except (LookupError, UnicodeDecodeError, ValueError, TypeError):
         payload = part.get_payload(decode=True)
         return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else None
     return content if isinstance(content, str) else None

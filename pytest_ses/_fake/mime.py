@@ -36,13 +36,28 @@ def encode_header_text(text: str, charset: str) -> str:
     return f"=?{charset}?B?{base64.b64encode(data).decode('ascii')}?="
 
 
+# A MIME charset name (RFC 2978's mime-charset characters), before Python is asked at all.
+_CHARSET_NAME = re.compile(r"^[A-Za-z0-9!#$%&'+^_`{}~-]{1,40}$")
+# Codecs Python counts as text encodings that are no mail charset: they cannot encode
+# arbitrary text, or encode it into something no mail reader decodes.
+_NOT_MAIL_CHARSETS = frozenset(
+    ("idna", "punycode", "undefined", "unicode_escape", "raw_unicode_escape", "mbcs", "oem")
+)
+
+
 @functools.lru_cache(maxsize=32)
 def check_charset(charset: str | None) -> str:
+    """``charset`` if SES would take it (default UTF-8), else ``InvalidParameterValue``."""
     name = charset or "UTF-8"
     try:
-        codecs.lookup(name)
+        if not _CHARSET_NAME.match(name):
+            raise LookupError(name)
+        info = codecs.lookup(name)
+        # bytes-to-bytes codecs (hex, base64, zlib, ...) and rot13 are no text encodings
+        if not info._is_text_encoding or info.name in _NOT_MAIL_CHARSETS:
+            raise LookupError(name)
     except LookupError:
-        raise invalid_parameter(f"Unsupported charset: {name}") from None
+        raise invalid_parameter(f"Unsupported charset '{name}'.") from None
     return name
 
 

@@ -447,11 +447,18 @@ def _record(
     account: Account, region: Region, sent: SentMessage, envelope: _Envelope, now: float
 ) -> Result:
     recipients = len(envelope.recipients)
-    region.sends.record(now, envelope.counted, recipients)
+    point = account.savepoint()
     account.outbox.append(sent)
-    if account.on_message:
-        account.notify_message(sent)
-    after_send(account, region, sent, to_simulator=envelope.counted < recipients)
+    try:
+        if account.on_message:
+            account.notify_message(sent)
+        after_send(account, region, sent, to_simulator=envelope.counted < recipients)
+    except Exception:
+        # All or nothing: a caller that gets an error finds no trace of the message
+        # (an observer's failure, or a bug of the fake's, surfaces as it is).
+        account.undo(point)
+        raise
+    region.sends.record(now, envelope.counted, recipients)
     return {"MessageId": sent.message_id}
 
 
