@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from pytest_ses._django import diverted_hint
 from pytest_ses._fake.account import Rejection
 from pytest_ses._fake.message import SentMessage
 from pytest_ses._mock import SESMock
@@ -173,7 +174,9 @@ def summary(fake: SESMock, folder: Path | None) -> str:
     sent, rejected = list(fake.outbox), fake.rejected
     if not sent and not rejected:
         calls = len(fake.calls)
-        return f"no mail sent or rejected ({calls} SES calls)" if calls else "no SES calls"
+        text = f"no mail sent or rejected ({calls} SES calls)" if calls else "no SES calls"
+        diverted = diverted_hint()
+        return f"{text}\n{diverted}" if diverted else text
     head = f"{len(sent)} sent, {len(rejected)} rejected"
     lines = [head + (f"; previews and .eml files in {folder}" if folder and sent else "")]
     for number, message in enumerate(sent[:MAX_LISTED], 1):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pytest_ses._django import diverted_hint
 from pytest_ses._fake.account import Account
 from pytest_ses._fake.events import Event
 from pytest_ses._fake.message import SentMessage
@@ -91,6 +92,9 @@ class AssertionsAPI:
                 "The code also called operation(s) pytest-ses does not emulate: "
                 + ", ".join(dict.fromkeys(self._account.not_emulated))
             )
+        diverted = None if self._account.outbox else diverted_hint()
+        if diverted:
+            hints.append(diverted)
         return "".join(f"\nHint: {hint}" for hint in hints)
 
     def _late_matches(self) -> list[str]:

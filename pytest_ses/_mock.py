@@ -239,11 +239,24 @@ def mock_ses(**settings: Any) -> Iterator[SESMock]:
     """
     fake = SESMock(Settings.from_mapping(settings))
     try:
-        with _intercept.activate(fake):
+        with activated(fake):
             yield fake
     finally:
         fake._stop_server()
     fake.check()
+
+
+@contextmanager
+def activated(fake: SESMock) -> Iterator[None]:
+    """``fake`` answers SES calls (and, if asked, takes ``time.sleep``) until the block ends."""
+    if not fake.settings.virtual_sleep:
+        with _intercept.activate(fake):
+            yield
+        return
+    from pytest_ses._sleeping import virtual_sleep
+
+    with _intercept.activate(fake), virtual_sleep(fake.advance):
+        yield
 
 
 def _operation_name(operation: str) -> str:

@@ -36,6 +36,14 @@ HELP = {
         "throttle non-send operations at 1 request per virtual second per region, "
         "as SES does (default: false)"
     ),
+    "virtual_sleep": (
+        "while the fake is active, time.sleep() in the thread that started it advances the "
+        "fake's virtual clock instead of sleeping (default: false)"
+    ),
+    "django_backend": (
+        "when Django's test environment swapped a django-ses EMAIL_BACKEND for locmem, "
+        "put django-ses back for tests that use ses (default: true)"
+    ),
 }
 
 
@@ -49,6 +57,8 @@ class Settings:
     max_24_hour_send: float | None = None
     max_send_rate: float | None = None
     throttle_api: bool = False
+    virtual_sleep: bool = False
+    django_backend: bool = True
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -93,7 +103,7 @@ def parse_ini(name: str, raw: str | list[str]) -> Any:
         items = [item for line in lines for item in line.replace(",", " ").split()]
         return WILDCARD if items == [WILDCARD] else tuple(items)
     assert isinstance(raw, str)
-    if name in ("sandbox", "throttle_api"):
+    if name in _BOOLEANS:
         lowered = raw.strip().lower()
         if lowered in ("1", "true", "yes", "on"):
             return True
@@ -106,6 +116,9 @@ def parse_ini(name: str, raw: str | list[str]) -> Any:
         except ValueError:
             raise ValueError(f"ses_{name}: expected a number, got {raw!r}") from None
     return raw.strip()
+
+
+_BOOLEANS = ("sandbox", "throttle_api", "virtual_sleep", "django_backend")
 
 
 def _region(name: str, value: Any) -> str:
@@ -155,4 +168,6 @@ _CHECKS = {
     "max_24_hour_send": _quota,
     "max_send_rate": _quota,
     "throttle_api": _bool,
+    "virtual_sleep": _bool,
+    "django_backend": _bool,
 }

@@ -6,7 +6,9 @@ cheap: botocore is never imported here (see ``_intercept.watch_botocore_import``
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -67,7 +69,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "ses(region='us-east-1', verified_identities='*', sandbox=False, "
-        "max_24_hour_send=None, max_send_rate=None, throttle_api=False): settings of the "
+        "max_24_hour_send=None, max_send_rate=None, throttle_api=False, virtual_sleep=False, "
+        "django_backend=True): settings of the "
         "fake SES behind the `ses` fixture (quota None means SES's default: 50000/day and "
         "14/s, or 200/day and 1/s in the sandbox); the closest marker wins over class and "
         "module markers, which win over the ses_* ini options.",
@@ -119,7 +122,7 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
 
     Configure it with ``@pytest.mark.ses(...)`` or ``ses_*`` ini options.
     """
-    from pytest_ses._mock import SESMock  # the fake loads with the first test that uses it
+    from pytest_ses._mock import SESMock, activated  # loads with the first test using it
 
     base = request.config.stash[_INI_SETTINGS]
     problem = None
@@ -136,7 +139,7 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
     if hook.pytest_ses_event_published.get_hookimpls():
         fake._account.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
     try:
-        with _intercept.activate(fake):
+        with activated(fake), _django_backend(fake):
             yield fake
     finally:
         fake._stop_server()
@@ -149,6 +152,14 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
         problem = str(exc)
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+def _django_backend(fake: SESMock) -> AbstractContextManager[None]:
+    if not fake.settings.django_backend or "django.test.utils" not in sys.modules:
+        return nullcontext()
+    from pytest_ses._django import ses_backend_restored
+
+    return ses_backend_restored()
 
 
 # -- mail you can look at (see docs/artifacts.md) --------------------------------------------
