@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_ses import _intercept
 from pytest_ses._asserting import AssertionsAPI
-from pytest_ses._errors import SESError
+from pytest_ses._errors import OPERATIONS_PAGE, SESError
 from pytest_ses._fake import faults
 from pytest_ses._fake.account import Account, Call, Rejection, RenderFailure, Template, add_identity
 from pytest_ses._fake.clock import Clock
@@ -195,20 +195,27 @@ class SESMock(AssertionsAPI, EventsAPI):
                 except SESError as exc:
                     raise ValueError(exc.message) from None
 
+    def _not_emulated_note(self) -> str | None:
+        pending = self.not_emulated
+        if not pending:
+            return None
+        names = ", ".join(dict.fromkeys(pending))
+        return (
+            f"the code under test called SES operation(s) that pytest-ses does not emulate: "
+            f"{names}. Each call raised pytest_ses.NotEmulatedError; if the test expected "
+            "that, call ses.forget_not_emulated() before it ends. The emulated operations are "
+            f"listed on the {OPERATIONS_PAGE} page of the pytest-ses documentation."
+        )
+
     def check(self) -> None:
         """Raise ``AssertionError`` for what the test cannot have meant.
 
         That is: calls to unemulated operations, and queued faults never used.
         """
         problems = []
-        pending = self.not_emulated
-        if pending:
-            names = ", ".join(dict.fromkeys(pending))
-            problems.append(
-                f"the code under test called SES operation(s) that pytest-ses does not emulate: "
-                f"{names}. Each call raised pytest_ses.NotEmulatedError; if the test expected "
-                "that, call ses.forget_not_emulated() before it ends."
-            )
+        note = self._not_emulated_note()
+        if note:
+            problems.append(note)
         unused = [f for f in self._account.faults if f.remaining]
         if unused:
             problems.append(

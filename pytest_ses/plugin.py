@@ -27,6 +27,7 @@ _INI_SETTINGS = pytest.StashKey[Settings]()
 # Each test's fake, for the report hooks. Defined here, not in _artifacts, so
 # that tests which never use ``ses`` never import the reporting code.
 FAKE = pytest.StashKey["SESMock"]()
+_REPORTED_NOT_EMULATED = pytest.StashKey[bool]()  # the failed call already told the user
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -146,6 +147,8 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
     late = fake._late_matches()
     if late:
         request.node.add_report_section("teardown", "pytest-ses", "\n".join(late))
+    if request.node.stash.get(_REPORTED_NOT_EMULATED, False):
+        fake.forget_not_emulated()  # the failed call's report says it already: once is enough
     try:
         fake.check()
     except AssertionError as exc:
@@ -183,6 +186,25 @@ def pytest_fixture_setup(
     return value
 
 
+_NO_REGION_HINT = (
+    "A boto3 client was made without a region while this module was imported (NoRegionError). "
+    "pytest-ses gives a region to clients made while a fake is active, but this one was made "
+    "before any test ran. Pass region_name= to the client, or set AWS_DEFAULT_REGION for the "
+    "test run (in CI, or in conftest.py before the application is imported)."
+)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """A collection error from a region-less client made at import time says how to fix it."""
+    report = yield
+    if report.failed and "NoRegionError" in str(report.longrepr):
+        report.sections.append(("pytest-ses", _NO_REGION_HINT))
+    return report
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -194,6 +216,10 @@ def pytest_runtest_makereport(
         from pytest_ses._artifacts import describe_failure
 
         describe_failure(item, report, fake)
+        note = fake._not_emulated_note() if report.when == "call" else None
+        if note:  # told with this failure rather than as a second one at teardown
+            report.sections.append(("pytest-ses", note[0].upper() + note[1:]))
+            item.stash[_REPORTED_NOT_EMULATED] = True
     if fake is not None and report.when == "teardown":
         del item.stash[FAKE]  # items live all session; their fakes need not
     return report

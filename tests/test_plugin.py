@@ -200,9 +200,38 @@ def test_unemulated_operation_fails_the_test_at_teardown(pytester: pytest.Pytest
             "*ERROR at teardown of test_swallowed*",
             "*the code under test called SES operation(s) that pytest-ses does not emulate: "
             "ListReceiptRuleSets. Each call raised pytest_ses.NotEmulatedError; if the test expected "
-            "that, call ses.forget_not_emulated() before it ends.",
+            "that, call ses.forget_not_emulated() before it ends. The emulated operations are "
+            "listed on the 'Operations' (docs/operations.md) page of the pytest-ses documentation.",
         ]
     )
+
+
+def test_a_not_emulated_call_that_fails_the_test_is_reported_once(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+
+        def test_not_emulated(ses):
+            boto3.client("ses", region_name="us-east-1").list_receipt_rule_sets()
+
+        def test_fine(ses):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)  # was: 1 failed, 1 passed, 2 errors
+    result.stdout.fnmatch_lines(
+        [
+            "*NotEmulatedError: pytest-ses does not emulate the SES operation "
+            "'ListReceiptRuleSets'*docs/operations.md*",
+            "*- pytest-ses -*",
+            "The code under test called SES operation(s) that pytest-ses does not emulate: "
+            "ListReceiptRuleSets.*",
+        ]
+    )
+    assert "ERROR at teardown" not in result.stdout.str()
 
 
 def test_fake_is_torn_down_when_the_test_fails(pytester: pytest.Pytester) -> None:
@@ -288,3 +317,26 @@ def test_loading_the_plugin_loads_neither_botocore_nor_the_fake() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_region_less_client_made_at_import_time_gets_a_hint(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+
+        CLIENT = boto3.client("ses")
+
+        def test_send(ses):
+            pass
+        """
+    )
+    for key in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(pytester.path / "no-config"))
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*NoRegionError*", "*- pytest-ses -*", "A boto3 client was made without a region*"]
+    )
