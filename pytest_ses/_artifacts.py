@@ -169,8 +169,12 @@ def _describe_rejection(number: int, rejection: Rejection) -> list[str]:
     return lines
 
 
-def summary(fake: SESMock, folder: Path | None) -> str:
-    """What the test sent and what SES refused, for a failure report."""
+def summary(fake: SESMock, folder: Path | None, listed: bool = False) -> str:
+    """What the test sent and what SES refused, for a failure report.
+
+    ``listed``: the failure (a pytest-ses assertion) already lists every message,
+    so they are counted here, not listed again.
+    """
     sent, rejected = list(fake.outbox), fake.rejected
     if not sent and not rejected:
         calls = len(fake.calls)
@@ -179,6 +183,9 @@ def summary(fake: SESMock, folder: Path | None) -> str:
         return f"{text}\n{diverted}" if diverted else text
     head = f"{len(sent)} sent, {len(rejected)} rejected"
     lines = [head + (f"; previews and .eml files in {folder}" if folder and sent else "")]
+    if listed and sent:
+        lines.append("(the messages are listed in the assertion above)")
+        sent = []
     for number, message in enumerate(sent[:MAX_LISTED], 1):
         lines += _never_raising(_describe_message, number, message)
     if len(sent) > MAX_LISTED:
@@ -188,6 +195,12 @@ def summary(fake: SESMock, folder: Path | None) -> str:
     if len(rejected) > MAX_LISTED:
         lines.append(f"... and {len(rejected) - MAX_LISTED} more rejected")
     return "\n".join(lines)
+
+
+# The head of an outbox assertion's failure, which goes on to list every message.
+_LISTS_MESSAGES = re.compile(
+    r"pytest-ses: expected .* messages? with .*\n.*(All \d+ messages|The one message), in order:"
+)
 
 
 def _never_raising(describe: Callable[[int, Any], list[str]], number: int, item: Any) -> list[str]:
@@ -202,7 +215,8 @@ def describe_failure(item: pytest.Item, report: pytest.TestReport, fake: SESMock
     """Add the section (and pytest-html previews) to a failed setup, call or teardown report."""
     folder = test_folder(item.config, item.nodeid)
     name = SECTION if report.when == "call" else f"{SECTION} {report.when}"
-    report.sections.append((name, summary(fake, folder)))
+    listed = bool(_LISTS_MESSAGES.search(str(report.longrepr)))
+    report.sections.append((name, summary(fake, folder, listed)))
     _attach_previews(item.config, report, list(fake.outbox)[:MAX_EXTRAS])
 
 

@@ -8,7 +8,7 @@ from pytest_ses._django import diverted_hint
 from pytest_ses._fake.account import Account
 from pytest_ses._fake.events import Event
 from pytest_ses._fake.message import SentMessage
-from pytest_ses._matching import describe, matches
+from pytest_ses._matching import describe, matches, plural
 from pytest_ses._settings import Settings
 from pytest_ses.outbox import EventLog, Outbox
 
@@ -72,7 +72,7 @@ class AssertionsAPI:
                 f"  {r.operation} in {r.region}: {r.code}: {r.message}" for r in rejected[-5:]
             )
             lead = "Nothing was sent, but" if not self._account.outbox else "Also,"
-            hints.append(f"{lead} SES refused {len(rejected)} send attempt(s):\n{shown}")
+            hints.append(f"{lead} SES refused {plural(len(rejected), 'send attempt')}:\n{shown}")
         failures = self._account.render_failures
         if failures:
             shown = "\n".join(
@@ -81,8 +81,8 @@ class AssertionsAPI:
                 for f in failures[-5:]
             )
             hints.append(
-                f"SES accepted {len(failures)} templated send(s) but could not render them, "
-                f"so delivered nothing (see ses.render_failures):\n{shown}"
+                f"SES accepted {plural(len(failures), 'templated send')} but could not render "
+                f"them, so delivered nothing (see ses.render_failures):\n{shown}"
             )
         regions = sorted({m.region for m in self._account.outbox})
         if "region" not in criteria and len(regions) > 1:

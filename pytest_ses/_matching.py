@@ -90,7 +90,54 @@ def _mismatch(name: str, expected: object, actual: object) -> str | None:
         parts = [f"no key {k!r}" for k in missing]
         parts += [f"{k!r} is {actual[k]!r}, expected {_show(expected[k])}" for k in wrong]
         return "; ".join(parts)
-    return f"expected {_show(expected)}, got {_short(actual)}"
+    shown = f"expected {_show(expected)}, got {_short(actual)}"
+    if isinstance(expected, str) and isinstance(actual, str):
+        diff = char_diff(expected, actual)
+        if diff:
+            shown += f"\n          differs: {diff}"
+    return shown
+
+
+def char_diff(expected: str, actual: str, context: int = 12) -> str | None:
+    """For two long strings that nearly match: where they differ, ``[-expected-]{+actual+}``.
+
+    None when a diff would not help (short strings, or strings with little in common).
+    """
+    if max(len(expected), len(actual)) < 20:
+        return None
+    matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
+    if matcher.ratio() < 0.6:
+        return None
+    parts = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            same = expected[i1:i2]
+            if len(same) > 2 * context + 3:
+                head = same[:context] if i1 else ""
+                tail = same[-context:] if i2 < len(expected) else ""
+                same = f"{head}...{tail}"
+            parts.append(same)
+            continue
+        if i2 > i1:
+            parts.append(f"[-{expected[i1:i2]}-]")
+        if j2 > j1:
+            parts.append(f"{{+{actual[j1:j2]}+}}")
+    return repr("".join(parts))[1:-1]
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 message``, ``2 messages``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def short_id(message_id: str) -> str:
+    """An SES message id cut to its region code and the start of its UUID, which tell ids apart.
+
+    (The 12 digits between them are the send's time, alike for sends at one virtual instant.)
+    """
+    if len(message_id) > 40 and message_id[16:17] == "-":
+        return f"{message_id[:4]}...{message_id[17:25]}..."
+    return message_id
 
 
 def _matches(name: str, expected: object, actual: object) -> bool:

@@ -12,7 +12,15 @@ from typing import Any, Generic, TypeVar, overload
 
 from pytest_ses._fake.events import Event
 from pytest_ses._fake.message import SentMessage
-from pytest_ses._matching import check_fields, describe, matches, mismatches, numbered
+from pytest_ses._matching import (
+    check_fields,
+    describe,
+    matches,
+    mismatches,
+    numbered,
+    plural,
+    short_id,
+)
 
 T = TypeVar("T")
 
@@ -64,7 +72,7 @@ class _Log(Sequence[T], Generic[T]):
         __tracebackhide__ = True
         found = self.filter(**criteria)
         if len(found) != 1:
-            raise AssertionError(self._explain(criteria, found, "exactly one"))
+            raise AssertionError(self._explain(criteria, found, f"exactly one {self._noun}"))
         return found[0]
 
     def _expect(
@@ -75,7 +83,11 @@ class _Log(Sequence[T], Generic[T]):
         found = self.filter(**criteria)
         if (times is None and found) or len(found) == times:
             return found
-        wanted = "at least one" if times is None else f"exactly {times}"
+        wanted = (
+            f"at least one {self._noun}"
+            if times is None
+            else f"exactly {plural(times, self._noun)}"
+        )
         raise AssertionError(self._explain(criteria, found, wanted) + hints())
 
     def _refute(self, criteria: dict[str, Any]) -> None:
@@ -83,18 +95,18 @@ class _Log(Sequence[T], Generic[T]):
         __tracebackhide__ = True
         found = self.filter(**criteria)
         if found:
-            raise AssertionError(self._explain(criteria, found, "no"))
+            raise AssertionError(self._explain(criteria, found, f"no {self._noun}s"))
 
     def _explain(self, criteria: dict[str, Any], found: list[T], wanted: str) -> str:
         """The failure text: what was expected, then every item and why it (did not) match."""
         items = list(self._items)
-        head = (
-            f"pytest-ses: expected {wanted} {self._noun} with {describe(criteria)}, "
-            f"but {len(found)} matched."
-        )
+        head = f"pytest-ses: expected {wanted} with {describe(criteria)}, but {len(found)} matched."
         if not items:
             return f"{head}\nNo {self._noun}s at all."
-        lines = [head, f"All {len(items)} {self._noun}(s), in order:"]
+        listed = (
+            f"All {plural(len(items), self._noun)}" if len(items) > 1 else f"The one {self._noun}"
+        )
+        lines = [head, f"{listed}, in order:"]
         for line, item in zip(numbered(self._summary(i) for i in items), items, strict=True):
             lines.append(line)
             reasons = mismatches(item, criteria)
@@ -112,7 +124,7 @@ class _Log(Sequence[T], Generic[T]):
         return repr(item)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {len(self)} {self._noun}(s)>"
+        return f"<{type(self).__name__} of {plural(len(self), self._noun)}>"
 
 
 class Outbox(_Log[SentMessage]):
@@ -132,7 +144,8 @@ class Outbox(_Log[SentMessage]):
         if item.template is not None:
             extra += f", template {item.template!r} with data {item.template_data!r}"
         return (
-            f"{item.operation} {item.message_id} in {item.region}: from {item.source} to {to}, "
+            f"{item.operation} {short_id(item.message_id)} in {item.region}: from {item.source} "
+            f"to {to}, "
             f"subject {item.subject!r}{extra}"
         )
 
@@ -145,4 +158,5 @@ class EventLog(_Log[Event]):
 
     def _summary(self, item: Event) -> str:
         where = ", ".join(item.destinations) or "no destination"
-        return f"{item.type} of {item.message_id} for {', '.join(item.recipients)} (to {where})"
+        recipients = ", ".join(item.recipients)
+        return f"{item.type} of {short_id(item.message_id)} for {recipients} (to {where})"

@@ -74,7 +74,7 @@ def test_misspelt_field_is_a_type_error(ses: SESMock) -> None:
 def test_assert_nothing_sent(client: SESClient, ses: SESMock) -> None:
     ses.assert_nothing_sent()
     send(client, "a@example.net", "Oops")
-    with pytest.raises(AssertionError, match=r"expected no message with anything, but 1 matched"):
+    with pytest.raises(AssertionError, match=r"expected no messages with anything, but 1 matched"):
         ses.assert_nothing_sent()
 
 
@@ -86,7 +86,9 @@ def test_event_assertions(client: SESClient, ses: SESMock) -> None:
     ses.assert_event(type="Send", times=1)
     ses.assert_no_event(type="Complaint")
     assert ses.events.only(type="Bounce").record["bounce"]["bounceType"] == "Permanent"
-    with pytest.raises(AssertionError, match="expected no event with type='Bounce', but 1 matched"):
+    with pytest.raises(
+        AssertionError, match="expected no events with type='Bounce', but 1 matched"
+    ):
         ses.assert_no_event(type="Bounce")
 
 
@@ -132,8 +134,8 @@ def test_it(ses):
             [
                 "E *AssertionError: pytest-ses: expected at least one message with to='ann@example.net', "
                 "subject='Welcome', text=contains('hello'), but 0 matched.",
-                "E *All 2 message(s), in order:",
-                "E *[1] SendEmail 0100*-000000 in us-east-1: from shop@example.com to bob@example.net, subject 'Receipt'",
+                "E *All 2 messages, in order:",
+                "E *[1] SendEmail 0100...????????... in us-east-1: from shop@example.com to bob@example.net, subject 'Receipt'",
                 "E *- to: 'ann@example.net' is not among ['bob@example.net']",
                 "E *- subject: expected 'Welcome', got 'Receipt'",
                 "E *[2] SendEmail * to ann@example.net, subject 'Welcom'",
@@ -166,7 +168,7 @@ def test_it(ses):
             [
                 "E *AssertionError: pytest-ses: expected at least one message with subject='Welcome', but 0 matched.",
                 "E *No messages at all.",
-                "E *Hint: Nothing was sent, but SES refused 1 send attempt(s):",
+                "E *Hint: Nothing was sent, but SES refused 1 send attempt:",
                 "E *SendEmail in us-east-1: MessageRejected: Email address is not verified. The following "
                 "identities failed the check in region US-EAST-1: shop@example.com",
             ]
@@ -246,3 +248,37 @@ def test_tests_see_no_plumbing(ses: SESMock) -> None:
     for log in (ses.outbox, ses.events):
         public = {name for name in dir(log) if not name.startswith("_")}
         assert public == {"filter", "only", "count", "index"}
+
+
+def test_failure_text_reads_well(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+
+        def send(client, subject):
+            client.send_email(
+                Source="shop@example.com", Destination={"ToAddresses": ["ann@example.net"]},
+                Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": "t"}}},
+            )
+
+        def test_plural(ses):
+            client = boto3.client("ses", region_name="us-east-1")
+            send(client, "Your order 1234 has shipped today")
+            ses.assert_sent(times=2, subject="Your order 1243 has shipped today")
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E *expected exactly 2 messages with subject='Your order 1243 has shipped today', "
+            "but 0 matched.",
+            "E *The one message, in order:",
+            "E *[[]1] SendEmail 0100...????????... in us-east-1: *",  # [[] is a literal [
+            "E *differs: Your order 12{+3+}4[[]-3-] has shipped today*",
+            "*Captured SES mail*",
+            "1 sent, 0 rejected",
+            "(the messages are listed in the assertion above)",
+        ]
+    )
+    assert "sent #1" not in result.stdout.str()  # not listed a second time
