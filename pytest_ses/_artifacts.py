@@ -7,6 +7,7 @@ what actually happened, in the report (a "Captured SES mail" section), on disk
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -22,7 +23,7 @@ from pytest_ses._django import diverted_hint
 from pytest_ses._fake.account import Rejection
 from pytest_ses._fake.message import SentMessage
 from pytest_ses._mock import SESMock
-from pytest_ses._preview import render_index, render_message
+from pytest_ses._preview import render_index, render_message, render_tests
 
 SECTION = "Captured SES mail"
 MAX_LISTED = 20  # messages (and rejections) spelt out in the section; the rest are counted
@@ -38,10 +39,10 @@ _TAKEN = pytest.StashKey[set[str]]()
 
 
 def root(config: pytest.Config) -> Path | None:
-    """``--ses-artifacts`` (from the cwd) or ``ses_artifacts`` (from the rootdir), per worker.
+    """``--ses-artifacts`` (from the cwd) or ``ses_artifacts`` (from the rootdir).
 
-    ``workerinput`` rather than ``PYTEST_XDIST_WORKER``: the variable leaks into
-    pytester runs made inside an xdist worker, which are not workers themselves.
+    xdist workers share it: each test's folder name is the same in every worker
+    (see :func:`name_folders`), so a re-run finds a test's files where it left them.
     """
     option = config.getoption("ses_artifacts", None)
     if option:
@@ -51,8 +52,17 @@ def root(config: pytest.Config) -> Path | None:
         if not ini:
             return None
         base = config.rootpath / os.path.expanduser(str(ini))
-    worker: str | None = getattr(config, "workerinput", {}).get("workerid")
-    return base / worker if worker else base
+    return base
+
+
+def name_folders(config: pytest.Config, nodeids: Sequence[str]) -> None:
+    """Name every test's folder up front, in collection order.
+
+    Every xdist worker collects the same tests in the same order, so they all
+    agree on each name, even for nodeids that sanitise alike.
+    """
+    for nodeid in nodeids:
+        test_folder(config, nodeid)
 
 
 def folder_name(nodeid: str) -> str:
@@ -87,6 +97,24 @@ def test_folder(config: pytest.Config, nodeid: str) -> Path | None:
     return base / folders[nodeid]
 
 
+def _remove(folder: Path) -> None:
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.is_file() and old.suffix in (".eml", ".html"):
+                old.unlink()
+        with contextlib.suppress(OSError):  # something else lives there: leave it
+            folder.rmdir()
+
+
+def write_top_index(config: pytest.Config) -> None:
+    """``index.html`` at the top: a link to every test folder with mail (xdist workers' too)."""
+    base = root(config)
+    if base is None or not base.is_dir():
+        return
+    tests = sorted(p.parent.name for p in base.glob("*/index.html"))
+    base.joinpath("index.html").write_text(render_tests(tests), encoding="utf-8")
+
+
 def write(folder: Path, title: str, messages: Sequence[SentMessage]) -> None:
     """Write ``NNN-<id>.eml``, ``NNN-<id>.html`` per message and ``index.html``.
 
@@ -112,12 +140,18 @@ def write(folder: Path, title: str, messages: Sequence[SentMessage]) -> None:
 
 
 def write_for(item: pytest.Item, fake: SESMock) -> None:
-    """After the test's teardown: write its artifacts, if enabled and it sent anything."""
+    """After the test's teardown: write its artifacts, if enabled and it sent anything.
+
+    A test that sends nothing this time leaves no files of an earlier run behind.
+    """
     messages = list(fake.outbox)
-    folder = test_folder(item.config, item.nodeid) if messages else None
+    folder = test_folder(item.config, item.nodeid)
     if folder is None:
         return
     try:
+        if not messages:
+            _remove(folder)
+            return
         write(folder, item.nodeid, messages)
     except OSError as exc:
         pytest.fail(f"pytest-ses: could not write SES artifacts to {folder}: {exc}", pytrace=False)

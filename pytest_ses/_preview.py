@@ -120,3 +120,10 @@ def render_index(title: str, entries: Sequence[tuple[str, SentMessage]]) -> str:
     head = "<tr><th>Subject</th><th>From</th><th>Recipients</th><th>Sent</th><th>Raw</th></tr>"
     table = "\n".join(['<table class="index">', head, *rows, "</table>\n"])
     return _page(f"SES mail: {title}", f"<h1>SES mail of {escape(title)}</h1>\n{table}")
+
+
+def render_tests(folders: Sequence[str]) -> str:
+    """The top page of ``--ses-artifacts``: one link per test folder."""
+    rows = [f'<li><a href="{escape(name)}/index.html">{escape(name)}</a></li>' for name in folders]
+    listing = "\n".join(["<ul>", *rows, "</ul>\n"]) if rows else _none("No test sent mail.")
+    return _page("SES mail of this run", f"<h1>SES mail of this run</h1>\n{listing}")

@@ -225,6 +225,24 @@ def pytest_runtest_makereport(
     return report
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("ses_artifacts", None) or config.getini("ses_artifacts"):
+        from pytest_ses._artifacts import name_folders
+
+        name_folders(config, [item.nodeid for item in items])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    is_worker = hasattr(config, "workerinput")
+    if not is_worker and (
+        config.getoption("ses_artifacts", None) or config.getini("ses_artifacts")
+    ):
+        from pytest_ses._artifacts import write_top_index
+
+        write_top_index(config)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     """Once every fixture is torn down (mail sent by finalizers included), write artifacts."""

@@ -237,6 +237,7 @@ def test_sends_nothing(ses):
     result.assert_outcomes(passed=2, failed=1)
     out = pytester.path / "out"
     assert sorted(p.name for p in out.iterdir()) == [
+        "index.html",  # the run's top page
         "test_mail.py__test_fails",
         "test_mail.py__test_passes",
     ]
@@ -316,14 +317,42 @@ def test_nothing_written_when_off_or_nothing_sent(pytester: pytest.Pytester) -> 
     assert not (pytester.path / "out").exists()
 
 
-def test_folders_per_xdist_worker(pytester: pytest.Pytester) -> None:
+def test_one_tree_and_one_index_under_xdist(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_mail=MAILING)
     result = run(pytester, "-n", "2", "--ses-artifacts=out")
     result.assert_outcomes(passed=1, failed=1)
-    folders = sorted(p.relative_to(pytester.path / "out") for p in pytester.path.glob("out/*/*"))
-    assert {p.name for p in folders} == {"test_mail.py__test_fails", "test_mail.py__test_passes"}
-    assert {p.parent.name for p in folders} <= {"gw0", "gw1"}
-    result.stdout.fnmatch_lines(["2 sent, 2 rejected; previews and .eml files in */out/gw?/*"])
+    out = pytester.path / "out"
+    folders = {p.name for p in out.iterdir() if p.is_dir()}
+    assert folders == {"test_mail.py__test_fails", "test_mail.py__test_passes"}  # no gw0/gw1
+    index = (out / "index.html").read_text()
+    assert index.count("/index.html") == 2
+    assert '<a href="test_mail.py__test_fails/index.html">' in index
+    result.stdout.fnmatch_lines(["2 sent, 2 rejected; previews and .eml files in */out/test_mail*"])
+
+
+def test_a_re_run_leaves_no_stale_files(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_mail="""
+        import os
+        import boto3
+
+        def test_maybe_sends(ses):
+            if os.environ.get("SEND") == "1":
+                boto3.client("ses", region_name="us-east-1").send_email(
+                    Source="a@example.com", Destination={"ToAddresses": ["b@example.net"]},
+                    Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}},
+                )
+        """
+    )
+    pytester.makepyfile(test_other="def test_other(ses):\n    pass\n")
+    folder = pytester.path / "out" / "test_mail.py__test_maybe_sends"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEND", "1")
+        run(pytester, "-n", "2", "--ses-artifacts=out").assert_outcomes(passed=2)
+    assert len(list(folder.glob("*.eml"))) == 1
+    run(pytester, "-n", "2", "--ses-artifacts=out").assert_outcomes(passed=2)
+    assert not folder.exists()
+    assert "test_maybe_sends" not in (pytester.path / "out" / "index.html").read_text()
 
 
 def test_folder_names_are_safe_short_and_unique(pytester: pytest.Pytester) -> None:
@@ -349,7 +378,7 @@ def test_folder_names_are_safe_short_and_unique(pytester: pytest.Pytester) -> No
         """
     )
     run(pytester, "--ses-artifacts=out").assert_outcomes(passed=3)
-    folders = list((pytester.path / "out").iterdir())
+    folders = [p for p in (pytester.path / "out").iterdir() if p.is_dir()]
     assert len({p.name.lower() for p in folders}) == 3
     subjects = {
         eml_files(p)[0].read_bytes().split(b"Subject: ")[1].split(b"\r\n")[0] for p in folders
