@@ -13,6 +13,10 @@ from pytest_ses._settings import Settings
 from pytest_ses.outbox import EventLog, Outbox
 
 
+def _it(items: list[Any]) -> str:
+    return "it" if len(items) == 1 else "them"
+
+
 class AssertionsAPI:
     """Mixed into :class:`~pytest_ses.SESMock`; users call these on ``ses``."""
 
@@ -82,7 +86,7 @@ class AssertionsAPI:
             )
             hints.append(
                 f"SES accepted {plural(len(failures), 'templated send')} but could not render "
-                f"them, so delivered nothing (see ses.render_failures):\n{shown}"
+                f"{_it(failures)}, so delivered nothing (see ses.render_failures):\n{shown}"
             )
         regions = sorted({m.region for m in self._account.outbox})
         if "region" not in criteria and len(regions) > 1:

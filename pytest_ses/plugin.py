@@ -28,6 +28,7 @@ _INI_SETTINGS = pytest.StashKey[Settings]()
 # that tests which never use ``ses`` never import the reporting code.
 FAKE = pytest.StashKey["SESMock"]()
 _REPORTED_NOT_EMULATED = pytest.StashKey[bool]()  # the failed call already told the user
+_ARTIFACTS_ON = pytest.StashKey[bool]()  # --ses-artifacts or ses_artifacts given
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -133,6 +134,8 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
         problem = f"pytest-ses: @pytest.mark.ses: {exc}"
     if problem:
         pytest.fail(problem, pytrace=False)
+    # For the report hooks; set here, so a later fixture's failure at set-up still shows it.
+    request.node.stash[FAKE] = fake
     hook = request.config.hook
     # Observe only when someone implements the hooks: sending stays cheap otherwise.
     if hook.pytest_ses_message_sent.get_hookimpls():
@@ -166,24 +169,6 @@ def _django_backend(fake: SESMock) -> AbstractContextManager[None]:
 
 
 # -- mail you can look at (see docs/artifacts.md) --------------------------------------------
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_fixture_setup(
-    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
-) -> Generator[None, object, object]:
-    """Remember each test's fake, for the report hooks below.
-
-    ``item.funcargs`` lacks it when a later fixture fails, yet setup errors
-    deserve the report section too.
-    """
-    value = yield
-    if fixturedef.argname == "ses":
-        from pytest_ses._mock import SESMock
-
-        if isinstance(value, SESMock):  # not a project's own fixture of that name
-            request.node.stash[FAKE] = value
-    return value
 
 
 _NO_REGION_HINT = (
@@ -225,8 +210,17 @@ def pytest_runtest_makereport(
     return report
 
 
+def _artifacts_on(config: pytest.Config) -> bool:
+    on = config.stash.get(_ARTIFACTS_ON, None)
+    if on is None:
+        on = config.stash[_ARTIFACTS_ON] = bool(
+            config.getoption("ses_artifacts", None) or config.getini("ses_artifacts")
+        )
+    return on
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("ses_artifacts", None) or config.getini("ses_artifacts"):
+    if _artifacts_on(config):
         from pytest_ses._artifacts import name_folders
 
         name_folders(config, [item.nodeid for item in items])
@@ -250,7 +244,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     finally:
         fake = item.stash.get(FAKE, None)
-        if fake is not None:
+        if fake is not None and _artifacts_on(item.config):
             from pytest_ses._artifacts import write_for
 
             write_for(item, fake)

@@ -289,7 +289,7 @@ def test_a_failed_assert_sent_names_the_render_failure(stored: SESClient, ses: S
     with pytest.raises(AssertionError) as info:
         ses.assert_sent(template="Order")
     text = str(info.value)
-    assert "could not render them" in text
+    assert "SES accepted 1 templated send but could not render it, so delivered nothing" in text
     assert message_id in text
     assert "Attribute 'order.id' is not present in the rendering data." in text
 
