@@ -15,6 +15,7 @@ from pytest_ses._fake import faults
 from pytest_ses._fake.account import Account, Call, Rejection, RenderFailure, Template, add_identity
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.dispatch import Dispatcher
+from pytest_ses._matching import plural
 from pytest_ses._settings import Settings
 from pytest_ses._simulating import EventsAPI
 from pytest_ses.outbox import Outbox
@@ -225,9 +226,9 @@ class SESMock(AssertionsAPI, EventsAPI):
             )
         if self._server_errors:
             problems.append(
-                f"the loopback endpoint hit {len(self._server_errors)} unexpected error(s) and "
-                "answered them with HTTP 500 (clients retry those, so a message may have been "
-                f"recorded more than once); the first: {self._server_errors[0]!r}"
+                f"the loopback endpoint hit {plural(len(self._server_errors), 'unexpected error')} "
+                "and answered with HTTP 500 (clients retry those; a send that failed so left "
+                f"nothing behind); the first: {self._server_errors[0]!r}"
             )
         if problems:
             raise AssertionError("\n".join(problems))

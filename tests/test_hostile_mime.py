@@ -241,6 +241,40 @@ def test_a_send_that_fails_after_storing_leaves_no_trace(pytester: pytest.Pytest
     pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)
 
 
+def test_over_the_endpoint_a_failed_send_is_stored_by_no_attempt(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        def pytest_ses_message_sent(message, ses):
+            raise RuntimeError("observer failed")
+        """
+    )
+    pytester.makepyfile(
+        """
+        import urllib.error, urllib.parse, urllib.request
+
+        FIELDS = {
+            "Action": "SendEmail", "Source": "a@example.com",
+            "Destination.ToAddresses.member.1": "b@example.net",
+            "Message.Subject.Data": "s", "Message.Body.Text.Data": "t",
+        }
+
+        def test_send(ses):
+            data = urllib.parse.urlencode(FIELDS).encode()
+            for attempt in range(3):  # what an SDK does with a 500
+                try:
+                    urllib.request.urlopen(ses.endpoint_url, data=data, timeout=10)
+                except urllib.error.HTTPError as exc:
+                    assert exc.code == 500
+            assert list(ses.outbox) == [] and list(ses.events) == []
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, errors=1)  # the endpoint's 500s fail the test at teardown
+    result.stdout.fnmatch_lines(
+        ["*the loopback endpoint hit 3 unexpected errors and answered with HTTP 500*"]
+    )
+
+
 # -- the failure report never ends the session ---------------------------------------------------
 
 

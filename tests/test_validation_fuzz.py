@@ -18,13 +18,14 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.serialize import create_serializer
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_ses._fake import registry
 from pytest_ses._fake.dispatch import _load_families
 from pytest_ses._model import service_model
 from tests.conftest import NO_RETRIES
+from tests.test_sending_fuzz import FUZZ as SEND_FUZZ
 
 if TYPE_CHECKING:
     from pytest_ses import SESMock
@@ -45,12 +46,7 @@ KNOWN_CODES = {
     for name in MODEL.operation_names
     for shape in MODEL.operation_model(name).error_shapes
 } | {"ValidationError", "InvalidParameterValue", "MessageRejected", "InvalidAction"}
-FUZZ = settings(
-    max_examples=250,
-    deadline=None,
-    derandomize=True,  # the same examples every run: the suite stays deterministic
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = settings(SEND_FUZZ, max_examples=250)  # the suite's derandomized settings, more examples
 
 # Strings that mean something to the fake, so that examples reach past the first check.
 MEANINGFUL = st.sampled_from(
