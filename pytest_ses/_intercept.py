@@ -95,11 +95,14 @@ def activate(fake: Active) -> Iterator[None]:
 def _patch_environ(region: str) -> dict[str, str | None]:
     # No credentials and no region must still work: never wait on the
     # instance-metadata endpoint, and let boto3.client("ses") find a region.
+    environ = os.environ
     wanted = dict(_ENV_WHILE_ACTIVE)
-    if not os.environ.get("AWS_DEFAULT_REGION"):  # botocore reads AWS_REGION only on Lambda
+    if not environ.get("AWS_DEFAULT_REGION"):  # botocore reads AWS_REGION only on Lambda
         wanted["AWS_DEFAULT_REGION"] = region
-    saved = {key: os.environ.get(key) for key in wanted}
-    os.environ.update(wanted)
+    # Only what differs is written (each write is a putenv) and so restored.
+    saved = {key: environ.get(key) for key, value in wanted.items() if environ.get(key) != value}
+    for key in saved:
+        environ[key] = wanted[key]
     return saved
 
 

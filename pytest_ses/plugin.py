@@ -118,25 +118,38 @@ def _marker_settings(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
     return merged
 
 
+# The test being set up. The fixture reads it instead of taking ``request``: since
+# pytest 9 every ``request`` argument costs an ``inspect.signature`` per test, which
+# was the largest single share of what the fixture cost a suite.
+_setting_up: list[pytest.Item] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _setting_up[:] = [item]
+
+
 @pytest.fixture
-def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
+def ses() -> Iterator[SESMock]:
     """A fresh fake Amazon SES that answers every boto3 SES call made during the test.
 
     Configure it with ``@pytest.mark.ses(...)`` or ``ses_*`` ini options.
     """
     from pytest_ses._mock import SESMock, activated  # loads with the first test using it
 
-    base = request.config.stash[_INI_SETTINGS]
+    node = _setting_up[0]
+    config = node.config
+    base = config.stash[_INI_SETTINGS]
     problem = None
     try:
-        fake = SESMock(base.merged(_marker_settings(request.node)))
+        fake = SESMock(base.merged(_marker_settings(node)))
     except (TypeError, ValueError) as exc:
         problem = f"pytest-ses: @pytest.mark.ses: {exc}"
     if problem:
         pytest.fail(problem, pytrace=False)
     # For the report hooks; set here, so a later fixture's failure at set-up still shows it.
-    request.node.stash[FAKE] = fake
-    hook = request.config.hook
+    node.stash[FAKE] = fake
+    hook = config.hook
     # Observe only when someone implements the hooks: sending stays cheap otherwise.
     if hook.pytest_ses_message_sent.get_hookimpls():
         fake._account.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
@@ -149,8 +162,8 @@ def ses(request: pytest.FixtureRequest) -> Iterator[SESMock]:
         fake._stop_server()
     late = fake._late_matches()
     if late:
-        request.node.add_report_section("teardown", "pytest-ses", "\n".join(late))
-    if request.node.stash.get(_REPORTED_NOT_EMULATED, False):
+        node.add_report_section("teardown", "pytest-ses", "\n".join(late))
+    if node.stash.get(_REPORTED_NOT_EMULATED, False):
         fake.forget_not_emulated()  # the failed call's report says it already: once is enough
     try:
         fake.check()
