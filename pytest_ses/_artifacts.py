@@ -22,6 +22,7 @@ import pytest
 from pytest_ses._django import diverted_hint
 from pytest_ses._fake.account import Rejection
 from pytest_ses._fake.message import SentMessage
+from pytest_ses._matching import plural
 from pytest_ses._mock import SESMock
 from pytest_ses._preview import render_index, render_message, render_tests
 
@@ -212,7 +213,9 @@ def summary(fake: SESMock, folder: Path | None, listed: bool = False) -> str:
     sent, rejected = list(fake.outbox), fake.rejected
     if not sent and not rejected:
         calls = len(fake.calls)
-        text = f"no mail sent or rejected ({calls} SES calls)" if calls else "no SES calls"
+        text = (
+            f"no mail sent or rejected ({plural(calls, 'SES call')})" if calls else "no SES calls"
+        )
         diverted = diverted_hint()
         return f"{text}\n{diverted}" if diverted else text
     head = f"{len(sent)} sent, {len(rejected)} rejected"

@@ -147,7 +147,7 @@ def test_failing_test_without_mail_says_so(pytester: pytest.Pytester) -> None:
             "no SES calls",
             "*_ test_only_identities _*",
             "*- Captured SES mail -*",
-            "no mail sent or rejected (1 SES calls)",
+            "no mail sent or rejected (1 SES call)",
             "*_ test_no_fake _*",
         ]
     )

@@ -251,7 +251,7 @@ def test_a_v2_client_made_at_import_time_is_fenced_and_fails_the_test(
     )
     result = pytester.runpytest_inprocess("-p", "no:randomly")
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*does not emulate: sesv2:SendEmail*", "*(1 SES calls)*"])
+    result.stdout.fnmatch_lines(["*does not emulate: sesv2:SendEmail*", "*(1 SES call)*"])
 
 
 def test_unemulated_operation_fails_at_once_and_is_not_retried() -> None:
