@@ -156,6 +156,11 @@ ACCEPTED = {
     "a charset Python lacks in a raw part": HEAD
     + b"Content-Type: text/plain; charset=x-no-such\r\n\r\nbody \xff",
     "a bytes-to-bytes codec as charset": HEAD + b"Content-Type: text/html; charset=hex\r\n\r\nzz",
+    "an encoded-word charset that is not ASCII": b"From: a@example.com\r\nTo: b@example.net\r\n"
+    b"Subject: =?utf-\xff8?b?YQ==?=\r\n\r\nbody",
+    "the same in a filename": HEAD + b"Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\n"
+    b"Content-Type: application/octet-stream\r\n"
+    b'Content-Disposition: attachment; filename="=?utf-\xff8?b?YQ==?="\r\n\r\nzz\r\n--X--\r\n',
 }
 
 
@@ -166,6 +171,37 @@ def test_accepted_hostile_mail_never_breaks_a_reader(ses: SESMock, raw: bytes) -
     assert seen["raw"] == raw or seen["raw"].endswith(raw.split(b"\r\n\r\n", 1)[1])
     assert [event["eventType"] for event in seen["events"]] == ["Send", "Delivery"]
     assert "sent #1" in seen["report"]
+
+
+def test_hostile_mail_is_published_to_destinations_when_sent(
+    client: SESClient, ses: SESMock
+) -> None:
+    """A destination builds the event records during the send: still an answer, never a crash."""
+    client.create_configuration_set(ConfigurationSet={"Name": "cs"})
+    client.create_configuration_set_event_destination(
+        ConfigurationSetName="cs",
+        EventDestination={
+            "Name": "firehose", "Enabled": True, "MatchingEventTypes": ["send", "delivery"],
+            "KinesisFirehoseDestination": {
+                "IAMRoleARN": "arn:aws:iam::123456789012:role/r",
+                "DeliveryStreamARN": "arn:aws:firehose:us-east-1:123456789012:deliverystream/s",
+            },
+        },
+    )  # fmt: skip
+    for raw in ACCEPTED.values():
+        send_raw(raw, ConfigurationSetName="cs")
+    assert len(ses.outbox) == len(ACCEPTED)
+    assert len(ses.destination("firehose").records) == 2 * len(ACCEPTED)
+
+
+def test_an_encoded_word_with_a_charset_that_is_not_ascii_is_shown_as_written(
+    ses: SESMock,
+) -> None:
+    send_raw(ACCEPTED["an encoded-word charset that is not ASCII"])
+    send_raw(ACCEPTED["the same in a filename"])
+    assert ses.outbox[0].subject == "=?utf-\udcff8?b?YQ==?="  # the byte kept as an escape
+    assert [a.filename for a in ses.outbox[1].attachments] == ["=?utf-\ufffd8?b?YQ==?="]
+    assert [m.unreadable for m in ses.outbox] == [None, None]
 
 
 def test_what_cannot_be_read_is_named(ses: SESMock) -> None:
@@ -300,10 +336,11 @@ def test_a_failing_test_with_hostile_mail_is_reported_normally(
     result.assert_outcomes(failed=1)
     assert "INTERNALERROR" not in result.stdout.str()
     result.stdout.fnmatch_lines(
-        ["*Captured SES mail*", "*7 sent, 0 rejected*", "*unreadable: the MIME structure*"]
-    )
+        ["*Captured SES mail*", f"*{len(ACCEPTED)} sent, 0 rejected*",
+         "*unreadable: the MIME structure*"]
+    )  # fmt: skip
     if artifacts:
-        assert len(list(pytester.path.glob("out/**/*.eml"))) == 7
+        assert len(list(pytester.path.glob("out/**/*.eml"))) == len(ACCEPTED)
 
 
 # -- fuzz: random and mutated MIME ---------------------------------------------------------------
@@ -356,3 +393,43 @@ def test_a_client_with_hostile_sends_keeps_working(client: SESClient, ses: SESMo
         Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}},
     )
     assert ses.outbox[-1].to == ["c@example.net"]
+
+
+# A well-formed message with the parts readers look at, for the mutation fuzz to break.
+WELL_FORMED = (
+    b"From: =?utf-8?b?w5xuw68=?= <a@example.com>\r\nTo: b@example.net, Team: c@example.net;\r\n"
+    b"Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nMIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/mixed; boundary="M"\r\n\r\n--M\r\n'
+    b'Content-Type: multipart/alternative; boundary="A"\r\n\r\n--A\r\n'
+    b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    b"caf=C3=A9\r\n--A\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>hi</p>\r\n--A--\r\n--M\r\n"
+    b"Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+    b"Content-Disposition: attachment; filename*=utf-8''r%C3%A9sum%C3%A9.pdf\r\n\r\n"
+    b"JVBERi0x\r\n--M--\r\n"
+)
+TOKENS = [b"\r\n", b"\n", b"=?", b"?=", b"=?utf-8?b?", b"charset*=", b'"', b";", b"(", b"<",
+          b"--", b"\xff", b"\x00", b"multipart/", b"boundary="]  # fmt: skip
+edits = st.lists(
+    st.tuples(st.floats(0, 1), st.one_of(st.binary(max_size=4), st.sampled_from(TOKENS)),
+              st.integers(0, 8)),
+    min_size=1,
+    max_size=6,
+)  # fmt: skip
+
+
+@FUZZ
+@given(seed=st.sampled_from([WELL_FORMED, *ACCEPTED.values()]), edits=edits)
+def test_mutated_mime_gets_ses_errors_or_readable_mail(
+    ses: SESMock, seed: bytes, edits: list[tuple[float, bytes, int]]
+) -> None:
+    raw = bytearray(seed)
+    for where, insert, cut in edits:  # at a relative position, cut some bytes and insert others
+        at = int(where * len(raw))
+        raw[at : at + cut] = insert
+    before = len(ses.outbox)
+    try:
+        send_raw(bytes(raw))
+    except ClientError as exc:
+        assert exc.response["Error"]["Code"] == "InvalidParameterValue", exc.response
+        return
+    read_everything(ses, ses.outbox[before])

@@ -32,7 +32,7 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 _PADDING = " \t"  # what may surround an address: ASCII blanks only, never CR/LF or U+00A0
 MAX_NESTING = 64  # comments or group colons in one address header
-_DECODE_ERRORS = (LookupError, ValueError, UnicodeDecodeError, email.errors.HeaderParseError)
+_DECODE_ERRORS = (LookupError, ValueError, email.errors.MessageError)
 
 
 class Address(NamedTuple):

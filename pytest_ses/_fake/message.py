@@ -347,7 +347,8 @@ def decode_words(value: Any) -> str | None:
         return text
     try:
         return str(email.header.make_header(email.header.decode_header(text)))
-    except (LookupError, ValueError, UnicodeDecodeError, email.errors.HeaderParseError):
+    # MessageError covers HeaderParseError and CharsetError (a charset name that is not ASCII)
+    except (LookupError, ValueError, email.errors.MessageError):
         return text
 
 
