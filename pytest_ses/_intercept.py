@@ -1,5 +1,10 @@
 """Hooks into botocore: a dormant before-send handler on every session.
 
+Every service id that reaches SES's endpoint is covered: ``ses`` (API v1,
+answered through the Query codec) and ``sesv2`` and ``pinpoint-email`` (answered
+through the REST-JSON codec), so that no SES call leaves the process while a
+fake is active, whichever API the application uses.
+
 The handlers go into ``botocore.handlers.BUILTIN_HANDLERS``, which every
 botocore session copies when it is created, and every client copies from its
 session. Installing them the moment ``botocore.handlers`` is first imported
@@ -30,17 +35,21 @@ import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 
     from pytest_ses._wire.query import Backend
+    from pytest_ses._wire.restjson import Answer
 
-SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES
+SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES (API v1, Query)
+# The REST-JSON services on SES's endpoint: API v2, and pinpoint-email before it.
+REST_SERVICE_EVENTS = ("sesv2", "pinpoint-email")
+SERVICE_EVENTS = (SERVICE_EVENT, *REST_SERVICE_EVENTS)
 MAX_BACKOFF = 20  # seconds: botocore standard mode's cap
 _ENV_WHILE_ACTIVE = {"AWS_EC2_METADATA_DISABLED": "true"}
-_OUR_RETRY_EVENT = f"needs-retry.{SERVICE_EVENT}."
+_OUR_RETRY_EVENTS = tuple(f"needs-retry.{service}." for service in SERVICE_EVENTS)
 _ANSWERED = "_pytest_ses_response"  # set on a request once the fake answered it
 
 
@@ -167,6 +176,64 @@ def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | No
     return response
 
 
+def _before_send_rest(
+    request: AWSPreparedRequest, event_name: str = "", **kwargs: Any
+) -> AWSResponse | None:
+    """before-send for SES's REST-JSON services (sesv2, pinpoint-email): the same, as REST-JSON.
+
+    A handler of its own, so that v1's path (:func:`_before_send`) pays nothing for it.
+    """
+    if not _stack:
+        return None
+    fake = _stack[-1]
+    answered: AWSResponse | None = getattr(request, _ANSWERED, None)
+    if answered is not None:
+        return answered
+    AWSResponse, respond = _rest_imports()
+    url = request.url
+    target = "/" + url.split("://", 1)[-1].partition("/")[2]
+    parts = event_name.split(".")  # before-send.<service id>.<operation>
+    if len(parts) > 1 and parts[1] in REST_SERVICE_EVENTS:
+        service = parts[1]
+    else:  # called without botocore's event name: the path tells the API apart
+        service = "sesv2" if target.startswith("/v2/") else "pinpoint-email"
+    pending = _pending.get()
+    if pending is not None and pending[0] == url:
+        _pending.set(None)
+        region = pending[1] or _region_from_url(url) or fake._default_region
+        attempt = pending[2]
+    else:
+        from pytest_ses._wire import sdk_attempt
+
+        region = _region_from_url(url) or fake._default_region
+        attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
+    answer: Answer = respond(
+        fake._backend,
+        service,
+        region,
+        request.method or "GET",
+        target,
+        request.headers,
+        _body_bytes(request.body),
+        attempt,
+    )
+    status, headers, payload = answer
+    headers["Content-Length"] = str(len(payload))
+    response = AWSResponse(url, status, cast(Any, headers), _Body(payload))
+    response._content = payload  # type: ignore[attr-defined]
+    setattr(request, _ANSWERED, response)
+    return response
+
+
+@functools.cache
+def _rest_imports() -> tuple[type[AWSResponse], Any]:
+    from botocore.awsrequest import AWSResponse
+
+    from pytest_ses._wire.restjson import respond
+
+    return AWSResponse, respond
+
+
 @functools.cache
 def _answer_imports() -> tuple[type[AWSResponse], Any, Any]:
     # Imported on first use rather than with this module: the plugin must not import botocore.
@@ -183,7 +250,15 @@ def _aio_before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
     aiobotocore's emitters register this in place of :func:`_before_send` (see
     :func:`_map_aio_handlers`), so botocore's clients never pay for telling the two apart.
     """
-    response = _before_send(request, **kwargs)
+    return _for_aio(_before_send(request, **kwargs))
+
+
+def _aio_before_send_rest(request: AWSPreparedRequest, **kwargs: Any) -> Any:
+    """:func:`_before_send_rest` for aiobotocore clients (see :func:`_aio_before_send`)."""
+    return _for_aio(_before_send_rest(request, **kwargs))
+
+
+def _for_aio(response: AWSResponse | None) -> Any:
     if response is None:
         return None
     from aiobotocore.awsrequest import AioAWSResponse
@@ -209,7 +284,7 @@ def _needs_retry(event_name: str = "", attempts: int = 1, **kwargs: Any) -> None
     botocore calls this before it decides to retry; if it then sleeps, the
     sleep is for the attempt counted here.
     """
-    ours = _stack and event_name.startswith(_OUR_RETRY_EVENT)
+    ours = _stack and event_name.startswith(_OUR_RETRY_EVENTS)
     _retry_pending.attempts = attempts if ours else 0
 
 
@@ -319,6 +394,15 @@ _HANDLERS: Sequence[tuple[str, Any]] = (
     (f"request-created.{SERVICE_EVENT}", _note_request),
     (f"choose-signer.{SERVICE_EVENT}", _choose_signer),
     (f"before-send.{SERVICE_EVENT}", _before_send),
+    *(
+        entry
+        for service in REST_SERVICE_EVENTS
+        for entry in (
+            (f"request-created.{service}", _note_request),
+            (f"choose-signer.{service}", _choose_signer),
+            (f"before-send.{service}", _before_send_rest),
+        )
+    ),
     ("needs-retry", _needs_retry),
 )
 
@@ -371,7 +455,7 @@ def _reach_existing_clients() -> None:
     for obj in gc.get_objects():
         if isinstance(obj, Session):
             emitter = obj.get_component("event_emitter")
-        elif isinstance(obj, BaseClient) and obj.meta.service_model.service_name == SERVICE_EVENT:
+        elif isinstance(obj, BaseClient) and obj.meta.service_model.service_name in SERVICE_EVENTS:
             emitter = obj.meta.events
         else:
             continue
@@ -463,6 +547,7 @@ def _map_aio_handlers(hooks_module: types.ModuleType) -> None:
     mapping = getattr(hooks_module, "_HANDLER_MAPPING", None)
     if isinstance(mapping, dict):
         mapping.setdefault(_before_send, _aio_before_send)
+        mapping.setdefault(_before_send_rest, _aio_before_send_rest)
 
 
 def _patch_aio_endpoint(endpoint_module: types.ModuleType) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSPreparedRequest
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -51,3 +53,34 @@ def modeled(client: BaseClient, name: str) -> type[ClientError]:
     """The modeled exception class ``client.exceptions.<name>``."""
     cls: type[ClientError] = getattr(client.exceptions, name)
     return cls
+
+
+class NetworkUsed(Exception):
+    """Raised instead of opening a connection."""
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any socket connection fails with :class:`NetworkUsed`."""
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        raise NetworkUsed(f"connect to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture
+def dummy_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+class Recorder:
+    """A client-level before-send handler that sees what botocore would send."""
+
+    def __init__(self) -> None:
+        self.requests: list[AWSPreparedRequest] = []
+
+    def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> None:
+        self.requests.append(request)
