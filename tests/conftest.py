@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from pytest_ses import SESMock
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+STAMP = dt.datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
@@ -84,3 +86,35 @@ class Recorder:
 
     def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> None:
         self.requests.append(request)
+
+
+@pytest.fixture
+def url(ses: SESMock) -> Iterator[str]:
+    """The fake's loopback endpoint, stopped after the test."""
+    yield ses.endpoint_url
+    ses._stop_server()
+
+
+@pytest.fixture
+def contact_lists(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """A sesv2 ListContactLists handler for this test: records its params, answers one list.
+
+    ``NextToken="missing"`` raises a shared rule's v1 error; ``"throttle:N"`` throttles N times.
+    Until the sesv2 families exist, this is how tests reach the v2 answer path.
+    """
+    from pytest_ses._errors import SESError
+    from pytest_ses._fake import registry
+
+    seen: list[dict[str, Any]] = []
+
+    def handler(account: Any, region: Any, params: dict[str, Any]) -> dict[str, Any]:
+        seen.append(params)
+        token = params.get("NextToken", "")
+        if token.startswith("throttle:") and len(seen) <= int(token[len("throttle:") :]):
+            raise SESError("Throttling", "Rate exceeded")
+        if token == "missing":
+            raise SESError("ConfigurationSetDoesNotExist", "Configuration set <x> does not exist.")
+        return {"ContactLists": [{"ContactListName": "news", "LastUpdatedTimestamp": STAMP}]}
+
+    monkeypatch.setitem(registry.HANDLERS, ("sesv2", "ListContactLists"), handler)
+    return seen

@@ -24,9 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 
 from pytest_ses import NotEmulatedError, SESMock, mock_ses
-from pytest_ses._errors import SESError
-from pytest_ses._fake import registry
-from tests.conftest import NO_RETRIES, Recorder, raises_ses_error
+from tests.conftest import NO_RETRIES, STAMP, Recorder, raises_ses_error
 
 # service id -> (a client method of an operation no issue plans to emulate, its name)
 UNEMULATED = {
@@ -128,29 +126,6 @@ def test_without_a_fake_botocore_goes_to_the_network_as_usual(service: str) -> N
 
 
 # -- the answer path, with a handler registered for the test -------------------------------------
-
-STAMP = dt.datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture
-def contact_lists(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """A sesv2 ListContactLists handler for this test: records its params, answers one list.
-
-    ``NextToken="missing"`` raises a shared rule's v1 error; ``"throttle:N"`` throttles N times.
-    """
-    seen: list[dict[str, Any]] = []
-
-    def handler(account: Any, region: Any, params: dict[str, Any]) -> dict[str, Any]:
-        seen.append(params)
-        token = params.get("NextToken", "")
-        if token.startswith("throttle:") and len(seen) <= int(token[len("throttle:") :]):
-            raise SESError("Throttling", "Rate exceeded")
-        if token == "missing":
-            raise SESError("ConfigurationSetDoesNotExist", "Configuration set <x> does not exist.")
-        return {"ContactLists": [{"ContactListName": "news", "LastUpdatedTimestamp": STAMP}]}
-
-    monkeypatch.setitem(registry.HANDLERS, ("sesv2", "ListContactLists"), handler)
-    return seen
 
 
 def test_a_v2_result_parses_as_from_real_ses(ses: SESMock, contact_lists: list[Any]) -> None:
