@@ -1,5 +1,10 @@
 """Hooks into botocore: a dormant before-send handler on every session.
 
+Every service id that reaches SES's endpoint is covered: ``ses`` (API v1,
+answered through the Query codec) and ``sesv2`` and ``pinpoint-email`` (answered
+through the REST-JSON codec), so that no SES call leaves the process while a
+fake is active, whichever API the application uses.
+
 The handlers go into ``botocore.handlers.BUILTIN_HANDLERS``, which every
 botocore session copies when it is created, and every client copies from its
 session. Installing them the moment ``botocore.handlers`` is first imported
@@ -30,17 +35,18 @@ import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 
     from pytest_ses._wire.query import Backend
+    from pytest_ses._wire.restjson import Answer
 
-SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES (API v1)
-# Every service botocore sends to SES's endpoint (email.<region>.amazonaws.com): v1, v2, and
-# v2's predecessor. While a fake is active none of them may reach the network.
-SERVICE_EVENTS = (SERVICE_EVENT, "sesv2", "pinpoint-email")
+SERVICE_EVENT = "ses"  # botocore's hyphenized service id for SES (API v1, Query)
+# The REST-JSON services on SES's endpoint: API v2, and pinpoint-email before it.
+REST_SERVICE_EVENTS = ("sesv2", "pinpoint-email")
+SERVICE_EVENTS = (SERVICE_EVENT, *REST_SERVICE_EVENTS)
 MAX_BACKOFF = 20  # seconds: botocore standard mode's cap
 _ENV_WHILE_ACTIVE = {"AWS_EC2_METADATA_DISABLED": "true"}
 _OUR_RETRY_EVENTS = tuple(f"needs-retry.{service}." for service in SERVICE_EVENTS)
@@ -162,8 +168,6 @@ def _before_send(
         region = _region_from_url(request.url) or fake._default_region
         attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
         fields = None
-    if not event_name.startswith("before-send.ses."):  # sesv2 or pinpoint-email
-        _answer_other_api(fake, request, event_name, region, attempt)
     AWSResponse, respond, respond_fields = _answer_imports()
     if fields is not None:
         status, payload = respond_fields(fake._backend, region, fields, attempt)
@@ -177,23 +181,62 @@ def _before_send(
     return response
 
 
-def _answer_other_api(
-    fake: Active, request: AWSPreparedRequest, event_name: str, region: str, attempt: int
-) -> None:
-    """A request of SES's other APIs: recorded by the dispatcher, refused as not emulated."""
-    import json
+def _before_send_rest(
+    request: AWSPreparedRequest, event_name: str = "", **kwargs: Any
+) -> AWSResponse | None:
+    """before-send for SES's REST-JSON services (sesv2, pinpoint-email): the same, as REST-JSON.
 
-    from pytest_ses._errors import NotEmulatedError
+    A handler of its own, so that v1's path (:func:`_before_send`) pays nothing for it.
+    """
+    if not _stack:
+        return None
+    fake = _stack[-1]
+    answered: AWSResponse | None = getattr(request, _ANSWERED, None)
+    if answered is not None:
+        return answered
+    AWSResponse, respond = _rest_imports()
+    url = request.url
+    target = "/" + url.split("://", 1)[-1].partition("/")[2]
+    parts = event_name.split(".")  # before-send.<service id>.<operation>
+    if len(parts) > 1 and parts[1] in REST_SERVICE_EVENTS:
+        service = parts[1]
+    else:  # called without botocore's event name: the path tells the API apart
+        service = "sesv2" if target.startswith("/v2/") else "pinpoint-email"
+    pending = _pending.get()
+    if pending is not None and pending[0] == url:
+        _pending.set(None)
+        region = pending[1] or _region_from_url(url) or fake._default_region
+        attempt = pending[2]
+    else:
+        from pytest_ses._wire import sdk_attempt
 
-    _, service, operation = [*event_name.split("."), "", ""][:3]
-    try:
-        params = json.loads(_body_bytes(request.body) or b"{}")
-    except ValueError:
-        params = {}
-    params = params if isinstance(params, dict) else {}
-    fake._backend.dispatch(region, operation, params, attempt, service)
-    # Only reached if a handler were registered for this API: none is until its codec exists.
-    raise NotEmulatedError(operation, service)
+        region = _region_from_url(url) or fake._default_region
+        attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
+    answer: Answer = respond(
+        fake._backend,
+        service,
+        region,
+        request.method or "GET",
+        target,
+        request.headers,
+        _body_bytes(request.body),
+        attempt,
+    )
+    status, headers, payload = answer
+    headers["Content-Length"] = str(len(payload))
+    response = AWSResponse(url, status, cast(Any, headers), _Body(payload))
+    response._content = payload  # type: ignore[attr-defined]
+    setattr(request, _ANSWERED, response)
+    return response
+
+
+@functools.cache
+def _rest_imports() -> tuple[type[AWSResponse], Any]:
+    from botocore.awsrequest import AWSResponse
+
+    from pytest_ses._wire.restjson import respond
+
+    return AWSResponse, respond
 
 
 @functools.cache
@@ -212,7 +255,15 @@ def _aio_before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
     aiobotocore's emitters register this in place of :func:`_before_send` (see
     :func:`_map_aio_handlers`), so botocore's clients never pay for telling the two apart.
     """
-    response = _before_send(request, **kwargs)
+    return _for_aio(_before_send(request, **kwargs))
+
+
+def _aio_before_send_rest(request: AWSPreparedRequest, **kwargs: Any) -> Any:
+    """:func:`_before_send_rest` for aiobotocore clients (see :func:`_aio_before_send`)."""
+    return _for_aio(_before_send_rest(request, **kwargs))
+
+
+def _for_aio(response: AWSResponse | None) -> Any:
     if response is None:
         return None
     from aiobotocore.awsrequest import AioAWSResponse
@@ -345,13 +396,16 @@ class _AsyncioProxy(types.ModuleType):
 
 
 _HANDLERS: Sequence[tuple[str, Any]] = (
+    (f"request-created.{SERVICE_EVENT}", _note_request),
+    (f"choose-signer.{SERVICE_EVENT}", _choose_signer),
+    (f"before-send.{SERVICE_EVENT}", _before_send),
     *(
-        (f"{event}.{service}", handler)
-        for service in SERVICE_EVENTS
-        for event, handler in (
-            ("request-created", _note_request),
-            ("choose-signer", _choose_signer),
-            ("before-send", _before_send),
+        entry
+        for service in REST_SERVICE_EVENTS
+        for entry in (
+            (f"request-created.{service}", _note_request),
+            (f"choose-signer.{service}", _choose_signer),
+            (f"before-send.{service}", _before_send_rest),
         )
     ),
     ("needs-retry", _needs_retry),
@@ -501,6 +555,7 @@ def _map_aio_handlers(hooks_module: types.ModuleType) -> None:
     mapping = getattr(hooks_module, "_HANDLER_MAPPING", None)
     if isinstance(mapping, dict):
         mapping.setdefault(_before_send, _aio_before_send)
+        mapping.setdefault(_before_send_rest, _aio_before_send_rest)
 
 
 def _patch_aio_endpoint(endpoint_module: types.ModuleType) -> None:

@@ -1,7 +1,9 @@
-"""SES's service model from the installed botocore, loaded once for the whole package.
+"""SES's service models from the installed botocore, each loaded once for the whole package.
 
-The wire codec reads it to encode and decode; the fake reads its enums and
-operation names, so that it accepts what the SDK in use can send.
+The wire codecs read them to route, decode and encode; the fake reads their
+enums and operation names, so that it accepts what the SDK in use can send.
+Three service ids reach SES's endpoint: ``ses`` (API v1, Query), ``sesv2``
+(API v2, REST-JSON) and ``pinpoint-email`` (v2's predecessor, REST-JSON).
 """
 
 from __future__ import annotations
@@ -10,14 +12,29 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from botocore.loaders import Loader
     from botocore.model import ServiceModel
 
 SERVICE = "ses"
+SERVICES = ("ses", "sesv2", "pinpoint-email")
+
+
+def service_model(service: str = SERVICE) -> ServiceModel:
+    """The model of ``service``, loaded on first use (importing botocore only then)."""
+    return _load(service)
 
 
 @cache
-def service_model() -> ServiceModel:
-    """The model, loaded on first use (botocore is imported here, not at start-up)."""
+def _load(service: str) -> ServiceModel:
+    from botocore.model import ServiceModel
+
+    return ServiceModel(_loader().load_service_model(service, "service-2"), service)
+
+
+@cache
+def _loader() -> Loader:
+    # One loader for every model: a botocore session per model would cost more than the model.
     import botocore.session
 
-    return botocore.session.get_session().get_service_model(SERVICE)
+    loader: Loader = botocore.session.get_session().get_component("data_loader")
+    return loader

@@ -2,9 +2,12 @@
 
 In-process clients are answered by the before-send hook; a subprocess (the AWS
 CLI, a worker, another language's SDK) can only reach the fake over a socket.
-This serves the same Query protocol with the same codec (:func:`_wire.query.respond`)
-and the same state, on 127.0.0.1, stdlib only. Whatever a client sends, it gets
-an SES-shaped answer that its SDK can parse, and the server keeps serving.
+This serves what SES's endpoint serves, with the same codecs and the same
+state, on 127.0.0.1, stdlib only: API v1's Query POSTs to ``/``
+(:func:`_wire.query.respond`), API v2's REST paths under ``/v2/`` and
+pinpoint-email's under ``/v1/`` (:func:`_wire.restjson.respond`). Whatever a
+client sends, it gets an SES-shaped answer that its SDK can parse (XML for
+the Query API, JSON for the REST paths), and the server keeps serving.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from pytest_ses._errors import NotEmulatedError, SESError
-from pytest_ses._model import service_model
-from pytest_ses._wire import sdk_attempt
+from pytest_ses._model import SERVICES, service_model
+from pytest_ses._wire import restjson, sdk_attempt
 from pytest_ses._wire.query import Backend, encode_error, respond
 
 HOST = "127.0.0.1"
@@ -35,6 +38,11 @@ _CREDENTIAL = re.compile(r"Credential=([^,\s]+)")
 _REGION = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LENGTH = re.compile(r"[0-9]{1,19}")
 _FORM = "application/x-www-form-urlencoded"
+_XML = "text/xml"
+# Path prefix -> the REST-JSON service SES's endpoint serves there.
+_REST_PREFIXES = (("/v2/", "sesv2"), ("/v1/", "pinpoint-email"))
+_QUERY_METHODS = "POST"
+_REST_METHODS = "DELETE, GET, PATCH, POST, PUT"
 # http.server's own refusals, by status, as SES-style error codes.
 _HTTP_CODES = {
     HTTPStatus.BAD_REQUEST: "MalformedRequest",
@@ -48,7 +56,8 @@ class Endpoint:
     """One running server over ``backend``; :meth:`stop` ends it and its connections."""
 
     def __init__(self, backend: Backend, default_region: str) -> None:
-        service_model()  # load botocore's model now, not inside concurrent first requests
+        for service in SERVICES:  # load botocore's models now, not inside concurrent first requests
+            service_model(service)
         self._httpd = _Server(backend, default_region)
         port = self._httpd.server_address[1]
         self.url = f"http://{HOST}:{port}"
@@ -147,83 +156,141 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own refusals (request line, headers, method), in SES's envelope."""
-        if code == HTTPStatus.NOT_IMPLEMENTED:  # no do_<METHOD>: any method but POST
+        if code == HTTPStatus.NOT_IMPLEMENTED:  # no do_<METHOD>: a method SES does not take
             self._refuse_method()
             return
         name = _HTTP_CODES.get(HTTPStatus(code), "MalformedRequest")
         self._refuse(SESError(name, message or HTTPStatus(code).phrase, status=code))
 
+    def _rest_service(self) -> str | None:
+        """The REST-JSON service this request's path belongs to; None for the Query API."""
+        path = getattr(self, "path", "") or ""  # unset when the request line was unreadable
+        for prefix, service in _REST_PREFIXES:
+            if path.startswith(prefix):
+                return service
+        return None
+
     def _refuse_method(self) -> None:
-        message = f"The SES Query endpoint accepts POST only, not {self.command}."
-        self._refuse(SESError("MethodNotAllowed", message, status=405), {"Allow": "POST"})
+        if self._rest_service() is None:
+            allowed = _QUERY_METHODS
+            message = f"SES's Query API at / accepts POST only, not {self.command}."
+        else:
+            allowed = _REST_METHODS
+            message = f"SES's REST API does not take {self.command}."
+        self._refuse(SESError("MethodNotAllowed", message, status=405), {"Allow": allowed})
 
     def _refuse(self, error: SESError, headers: dict[str, str] | None = None) -> None:
         """Answer an error before (or instead of) reading the body: the connection closes."""
+        status, head, payload = self._error(error)
+        self._send(status, payload, {**head, **(headers or {})}, close=True)
+
+    def _error(self, error: SESError) -> restjson.Answer:
+        """``error`` in the envelope of the API the request is for."""
         request_id = str(uuid.uuid4())
-        payload = encode_error(error, request_id)
-        self._send(error.status, payload, request_id, close=True, **(headers or {}))
+        service = self._rest_service()
+        if service is not None:
+            return restjson.encode_error(service, error, request_id)
+        head = {"Content-Type": _XML, "x-amzn-RequestId": request_id}
+        return error.status, head, encode_error(error, request_id)
 
     def handle_expect_100(self) -> bool:
         # Refuse an oversized or unframed body before the client sends it.
-        if self.command == "POST":
-            length = self._content_length()
-            if length is None:
-                return False
-            if length > MAX_BODY:
-                self._refuse(_too_large(length))
-                return False
+        length = self._content_length()
+        if length is None:
+            return False
+        if length > MAX_BODY:
+            self._refuse(_too_large(length))
+            return False
         return super().handle_expect_100()
 
-    # -- the one method SES takes ----------------------------------------------------------------
+    # -- the methods SES takes -------------------------------------------------------------------
 
     def do_POST(self) -> None:
+        service = self._rest_service()
+        if service is None and self.command != "POST":
+            self._refuse_method()
+            return
         length = self._content_length()
         if length is None:
             return
         if length > MAX_BODY:
             self._drain(length)
             return
-        body = self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
         if len(body) < length:  # the client closed mid-body: nobody to answer
             self.close_connection = True
+            return
+        if service is not None:
+            status, headers, payload = self._answer_rest(service, body)
+            self._send(status, payload, headers, close=False)
             return
         media_type = self.headers.get("Content-Type", _FORM).split(";")[0].strip().lower()
         if media_type != _FORM:
             message = (
-                f"pytest-ses serves SES v1's Query protocol: POST an {_FORM} body, not "
-                f"{media_type or 'an untyped one'}. (SES v2, the sesv2 client, is not emulated.)"
+                f"SES's Query API at / takes an {_FORM} body, not "
+                f"{media_type or 'an untyped one'}. (API v2 is served under /v2/.)"
             )
             self._refuse(SESError("UnsupportedMediaType", message, status=415))
             return
         status, payload = self._answer(body)
-        self._send(status, payload, _request_id(payload), close=False)
+        head = {"Content-Type": _XML, "x-amzn-RequestId": _request_id(payload)}
+        self._send(status, payload, head, close=False)
+
+    do_GET = do_PUT = do_DELETE = do_PATCH = do_POST  # the REST paths; the Query API refuses them
 
     def _answer(self, body: bytes) -> tuple[int, bytes]:
-        region = _region(self.headers.get("Authorization", "")) or self.server.default_region
-        attempt = sdk_attempt(self.headers.get("amz-sdk-request"))
+        region, attempt = self._region_and_attempt()
         try:
             return respond(self.server.backend, region, body, attempt)
-        except NotEmulatedError as exc:
+        except Exception as exc:
+            status, _, payload = self._error(self._failure(exc))
+            return status, payload
+
+    def _answer_rest(self, service: str, body: bytes) -> restjson.Answer:
+        region, attempt = self._region_and_attempt()
+        try:
+            return restjson.respond(
+                self.server.backend,
+                service,
+                region,
+                self.command,
+                self.path,
+                self.headers,  # type: ignore[arg-type]  # case-insensitive, as the codec wants
+                body,
+                attempt,
+            )
+        except Exception as exc:
+            return self._error(self._failure(exc))
+
+    def _region_and_attempt(self) -> tuple[str, int]:
+        region = _region(self.headers.get("Authorization", "")) or self.server.default_region
+        return region, sdk_attempt(self.headers.get("amz-sdk-request"))
+
+    def _failure(self, exc: Exception) -> SESError:
+        """What the codec let through, as an SES error."""
+        if isinstance(exc, NotEmulatedError):
             # The fake has recorded the call, so the test fails at teardown. 501
             # is not among the statuses SDKs retry.
             message = f"pytest-ses does not emulate the SES operation {exc.operation}."
-            error = SESError("NotEmulated", message, status=501, sender_fault=False)
-        except Exception as exc:  # a bug in the fake: keep serving, keep the traceback
-            with self.server.lock:
-                self.server.errors.append(exc)
-            message = f"pytest-ses failed: {type(exc).__name__}: {exc}"
-            error = SESError("InternalFailure", message, status=500, sender_fault=False)
-        request_id = str(uuid.uuid4())
-        return error.status, encode_error(error, request_id)
+            return SESError("NotEmulated", message, status=501, sender_fault=False)
+        with self.server.lock:  # a bug in the fake: keep serving, keep the traceback
+            self.server.errors.append(exc)
+        message = f"pytest-ses failed: {type(exc).__name__}: {exc}"
+        return SESError("InternalFailure", message, status=500, sender_fault=False)
 
     def _content_length(self) -> int | None:
-        """The declared body length, or None once a refusal has been sent."""
+        """The declared body length, or None once a refusal has been sent.
+
+        A REST request without a body (a GET, a DELETE) may leave it out: 0.
+        """
         if "Transfer-Encoding" in self.headers:
             message = "Send the body with a Content-Length; chunked encoding is not supported."
             self._refuse(SESError("MissingContentLength", message, status=411))
             return None
         values = {v.strip() for v in self.headers.get_all("Content-Length", [])}
         if not values:
+            if self._rest_service() is not None:
+                return 0
             message = "The request must carry a Content-Length header."
             self._refuse(SESError("MissingContentLength", message, status=411))
             return None
@@ -244,13 +311,9 @@ class _Handler(BaseHTTPRequestHandler):
                 break
             left -= len(chunk)
 
-    def _send(
-        self, status: int, payload: bytes, request_id: str, *, close: bool, **headers: str
-    ) -> None:
+    def _send(self, status: int, payload: bytes, headers: dict[str, str], *, close: bool) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "text/xml")
         self.send_header("Content-Length", str(len(payload)))
-        self.send_header("x-amzn-RequestId", request_id)
         for name, value in headers.items():
             self.send_header(name, value)
         if close:

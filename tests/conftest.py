@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import socket
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSPreparedRequest
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -17,6 +20,7 @@ if TYPE_CHECKING:
     from pytest_ses import SESMock
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+STAMP = dt.datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
@@ -51,3 +55,66 @@ def modeled(client: BaseClient, name: str) -> type[ClientError]:
     """The modeled exception class ``client.exceptions.<name>``."""
     cls: type[ClientError] = getattr(client.exceptions, name)
     return cls
+
+
+class NetworkUsed(Exception):
+    """Raised instead of opening a connection."""
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any socket connection fails with :class:`NetworkUsed`."""
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        raise NetworkUsed(f"connect to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture
+def dummy_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+class Recorder:
+    """A client-level before-send handler that sees what botocore would send."""
+
+    def __init__(self) -> None:
+        self.requests: list[AWSPreparedRequest] = []
+
+    def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> None:
+        self.requests.append(request)
+
+
+@pytest.fixture
+def url(ses: SESMock) -> Iterator[str]:
+    """The fake's loopback endpoint, stopped after the test."""
+    yield ses.endpoint_url
+    ses._stop_server()
+
+
+@pytest.fixture
+def contact_lists(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """A sesv2 ListContactLists handler for this test: records its params, answers one list.
+
+    ``NextToken="missing"`` raises a shared rule's v1 error; ``"throttle:N"`` throttles N times.
+    Until the sesv2 families exist, this is how tests reach the v2 answer path.
+    """
+    from pytest_ses._errors import SESError
+    from pytest_ses._fake import registry
+
+    seen: list[dict[str, Any]] = []
+
+    def handler(account: Any, region: Any, params: dict[str, Any]) -> dict[str, Any]:
+        seen.append(params)
+        token = params.get("NextToken", "")
+        if token.startswith("throttle:") and len(seen) <= int(token[len("throttle:") :]):
+            raise SESError("Throttling", "Rate exceeded")
+        if token == "missing":
+            raise SESError("ConfigurationSetDoesNotExist", "Configuration set <x> does not exist.")
+        return {"ContactLists": [{"ContactListName": "news", "LastUpdatedTimestamp": STAMP}]}
+
+    monkeypatch.setitem(registry.HANDLERS, ("sesv2", "ListContactLists"), handler)
+    return seen

@@ -21,6 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from pytest_ses import NotEmulatedError, SESMock, _intercept, mock_ses
+from tests.conftest import STAMP
 
 aio_session = pytest.importorskip("aiobotocore.session")
 
@@ -41,17 +42,19 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 MakeClient = Callable[..., AbstractAsyncContextManager[Any]]
 
 
-def _aiobotocore_client(region: str = "us-east-1", **kwargs: Any) -> Any:
-    return aio_session.get_session().create_client("ses", region_name=region, **kwargs)
+def _aiobotocore_client(region: str = "us-east-1", service: str = "ses", **kwargs: Any) -> Any:
+    return aio_session.get_session().create_client(service, region_name=region, **kwargs)
 
 
-def _aioboto3_client(region: str = "us-east-1", **kwargs: Any) -> Any:
+def _aioboto3_client(region: str = "us-east-1", service: str = "ses", **kwargs: Any) -> Any:
     aioboto3 = pytest.importorskip("aioboto3")
-    return aioboto3.Session().client("ses", region_name=region, **kwargs)
+    return aioboto3.Session().client(service, region_name=region, **kwargs)
 
 
-def _import_time_session_client(region: str = "us-east-1", **kwargs: Any) -> Any:
-    return IMPORT_TIME_SESSION.create_client("ses", region_name=region, **kwargs)
+def _import_time_session_client(
+    region: str = "us-east-1", service: str = "ses", **kwargs: Any
+) -> Any:
+    return IMPORT_TIME_SESSION.create_client(service, region_name=region, **kwargs)
 
 
 @pytest.fixture(
@@ -62,7 +65,8 @@ def _import_time_session_client(region: str = "us-east-1", **kwargs: Any) -> Any
     ]
 )
 def make_client(request: pytest.FixtureRequest) -> MakeClient:
-    """``make_client(region=..., **kwargs)``: an async context manager giving an SES client."""
+    """``make_client(region=..., service="ses", **kwargs)``: an async context manager giving
+    a client of SES's API v1 (or of ``service``: ``"sesv2"``, ``"pinpoint-email"``)."""
     make: MakeClient = request.param
     return make
 
@@ -225,6 +229,69 @@ def test_ses_other_apis_are_fenced_for_async_clients(service: str, ses: SESMock)
     ses.forget_not_emulated()
 
 
+# -- API v2 and pinpoint-email -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "method", "operation"),
+    [
+        ("sesv2", "list_contact_lists", "ListContactLists"),
+        (
+            "pinpoint-email",
+            "get_deliverability_dashboard_options",
+            "GetDeliverabilityDashboardOptions",
+        ),
+    ],
+)
+def test_v2_clients_are_answered_and_unemulated_operations_fail_at_once(
+    make_client: MakeClient,
+    ses: SESMock,
+    no_network: list[Any],
+    service: str,
+    method: str,
+    operation: str,
+) -> None:
+    async def body(client: Any) -> None:
+        with pytest.raises(NotEmulatedError, match=f"'{operation}'"):
+            await getattr(client, method)()
+
+    run(make_client, body, region="eu-west-1", service=service, endpoint_url="http://localhost:1")
+    assert [(c.operation, c.region, c.attempt) for c in ses.calls] == [(operation, "eu-west-1", 1)]
+    assert no_network == []
+    ses.forget_not_emulated()
+
+
+def test_a_v2_result_and_modeled_error_parse_as_with_boto3(
+    make_client: MakeClient, ses: SESMock, contact_lists: list[Any]
+) -> None:
+    async def body(client: Any) -> Any:
+        with pytest.raises(ClientError) as info:
+            await client.list_contact_lists(NextToken="missing")
+        assert isinstance(info.value, client.exceptions.NotFoundException)
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+        return await client.list_contact_lists(PageSize=2)
+
+    response = run(make_client, body, service="sesv2", config=NO_RETRIES)
+    assert response["ContactLists"] == [{"ContactListName": "news", "LastUpdatedTimestamp": STAMP}]
+    assert contact_lists == [{"NextToken": "missing"}, {"PageSize": 2}]
+
+
+def test_v2_throttling_is_retried_on_the_virtual_clock(
+    make_client: MakeClient, ses: SESMock, contact_lists: list[Any]
+) -> None:
+    async def body(client: Any) -> Any:
+        return await client.list_contact_lists(NextToken="throttle:2")
+
+    start = ses.clock.time()
+    run(make_client, body, service="sesv2", config=Config(retries={"mode": "standard"}))
+    assert [(c.attempt, c.outcome) for c in ses.calls] == [
+        (1, "TooManyRequestsException"),
+        (2, "TooManyRequestsException"),
+        (3, "ok"),
+    ]
+    assert ses.clock.time() - start == 1.0 + 2.0
+
+
 # -- retries run on the virtual clock -----------------------------------------------------------
 
 
@@ -362,6 +429,8 @@ from pytest_ses import _intercept
 assert not [m for m in sys.modules if m.startswith(("aiobotocore", "aioboto3"))], "imported"
 import aiobotocore.hooks
 assert aiobotocore.hooks._HANDLER_MAPPING[_intercept._before_send] is _intercept._aio_before_send
+mapping = aiobotocore.hooks._HANDLER_MAPPING
+assert mapping[_intercept._before_send_rest] is _intercept._aio_before_send_rest
 import aiobotocore.endpoint
 assert not isinstance(aiobotocore.endpoint.asyncio, _intercept._AsyncioProxy)  # dormant
 with pytest_ses.mock_ses():

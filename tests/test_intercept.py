@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import socket
 import sys
 import uuid
 from typing import Any
@@ -13,43 +12,13 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import EndpointConnectionError
 
 from pytest_ses import NotEmulatedError, SESMock, mock_ses
-from tests.conftest import NO_RETRIES
+from tests.conftest import NO_RETRIES, Recorder
 
 # Created when this module is imported, long before any fixture runs.
 IMPORT_TIME_CLIENT = boto3.client("ses", region_name="us-east-1")
-
-
-class NetworkUsed(Exception):
-    """Raised instead of opening a connection."""
-
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: socket.socket, address: Any) -> None:
-        raise NetworkUsed(f"connect to {address!r}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-
-
-@pytest.fixture
-def dummy_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-
-class Recorder:
-    """A client-level before-send handler that sees what botocore would send."""
-
-    def __init__(self) -> None:
-        self.requests: list[AWSPreparedRequest] = []
-
-    def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> None:
-        self.requests.append(request)
 
 
 def test_import_time_client_is_answered(ses: SESMock) -> None:

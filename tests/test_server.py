@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -28,12 +27,6 @@ TIMEOUT = 30.0  # seconds: every socket, join and subprocess here is bounded
 SUBPROCESS_TIMEOUT = 120.0
 SENDER = "sender@example.com"
 NO_SHAPE: Any = None  # botocore parses error bodies without a shape
-
-
-@pytest.fixture
-def url(ses: SESMock) -> Iterator[str]:
-    yield ses.endpoint_url
-    ses._stop_server()
 
 
 @dataclass

@@ -45,13 +45,11 @@ def problems(value: Any, shape: Any, *, types: bool = True) -> list[str]:
     return found
 
 
-def validation_error(found: Sequence[str]) -> SESError:
-    """The 400 ``ValidationError`` AWS answers for ``found`` (at least one problem)."""
+def validation_error(found: Sequence[str], code: str = "ValidationError") -> SESError:
+    """The 400 error (``code``) AWS answers for ``found`` (at least one problem)."""
     count = len(found)
     plural = "s" if count != 1 else ""
-    return SESError(
-        "ValidationError", f"{count} validation error{plural} detected: " + "; ".join(found)
-    )
+    return SESError(code, f"{count} validation error{plural} detected: " + "; ".join(found))
 
 
 def _path(parent: str, name: str) -> str:
