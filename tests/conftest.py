@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
+    from mypy_boto3_sesv2 import SESV2Client
 
     from pytest_ses import SESMock
 
@@ -36,6 +37,22 @@ def make_client(ses: SESMock) -> Callable[..., SESClient]:
 @pytest.fixture
 def client(make_client: Callable[..., SESClient]) -> SESClient:
     return make_client()
+
+
+@pytest.fixture
+def make_v2(ses: SESMock) -> Callable[..., SESV2Client]:
+    """Build SES API v2 clients as applications do; region defaults to the fake's."""
+
+    def make(region: str | None = None, **kwargs: Any) -> SESV2Client:
+        return boto3.client("sesv2", region_name=region or ses.region, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def v2(make_v2: Callable[..., SESV2Client]) -> SESV2Client:
+    """An SES API v2 client in the fake's region: the same account as ``client``."""
+    return make_v2()
 
 
 def raises_ses_error(

@@ -41,6 +41,13 @@ class Identity:
     name: str
     kind: str  # "EmailAddress" or "Domain", as ListIdentities names them
     token: str | None = None  # domains only
+    # Shared by v1 and v2 (each API reads and writes the same fields):
+    default_configuration_set: str | None = None  # v2 PutEmailIdentityConfigurationSetAttributes
+    feedback_forwarding: bool = True  # SetIdentityFeedbackForwardingEnabled, v2 feedback attributes
+    # Notification type (Bounce, Complaint, Delivery) -> SNS topic ARN; types sent with headers.
+    topics: dict[str, str] = dataclasses.field(default_factory=dict)
+    headers_in_notifications: set[str] = dataclasses.field(default_factory=set)
+    tags: dict[str, str] = dataclasses.field(default_factory=dict)  # v2 tags, in insertion order
 
 
 @dataclasses.dataclass
@@ -57,6 +64,8 @@ class ConfigurationSet:
     last_fresh_start: dt.datetime | None = None
     tls_policy: str = "Optional"
     custom_redirect_domain: str | None = None
+    suppressed_reasons: tuple[str, ...] | None = None  # v2 override; None: the account's
+    tags: dict[str, str] = dataclasses.field(default_factory=dict)  # v2 tags, in insertion order
 
 
 @dataclasses.dataclass
@@ -90,6 +99,17 @@ class RenderFailure:
 
 
 @dataclasses.dataclass
+class Suppressed:
+    """An address on the account-level suppression list (SES API v2)."""
+
+    address: str
+    reason: str  # "BOUNCE" or "COMPLAINT"
+    last_update: dt.datetime
+    message_id: str | None = None  # the send whose bounce or complaint added it
+    feedback_id: str | None = None
+
+
+@dataclasses.dataclass
 class Region:
     """Everything SES keeps per region: identities, configuration sets, quotas and counters."""
 
@@ -102,7 +122,10 @@ class Region:
         default_factory=lambda: TokenBucket(API_RATE, API_RATE)
     )
     send_rate: TokenBucket | None = None  # made on the first send, from the settings
-    sending_enabled: bool = True  # UpdateAccountSendingEnabled
+    sending_enabled: bool = True  # UpdateAccountSendingEnabled, v2 PutAccountSendingAttributes
+    # The account-level suppression list, by lower-case address, and the reasons that add to it.
+    suppressed: dict[str, Suppressed] = dataclasses.field(default_factory=dict)
+    suppressed_reasons: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -54,7 +54,21 @@ _TRANSLATIONS = {"sesv2": _V2_ERRORS, "pinpoint-email": _V2_ERRORS}
 def _load_families() -> None:
     """Importing the operation families registers their handlers (once per process)."""
     global _families_loaded
-    from pytest_ses._fake import configsets, identities, pausing, sending, templates  # noqa: F401
+    from pytest_ses._fake import (  # noqa: F401
+        configsets,
+        identities,
+        notifications,
+        pausing,
+        sending,
+        suppression,
+        tagging,
+        templates,
+        v2_account,
+        v2_configsets,
+        v2_identities,
+        v2_sending,
+        v2_templates,
+    )
 
     _families_loaded = True
 

@@ -1,0 +1,1 @@
+"""Identity notifications: SNS topics per identity, feedback forwarding, notification JSON."""

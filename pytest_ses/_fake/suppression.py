@@ -1,0 +1,1 @@
+"""The account-level suppression list (SES API v2) and the sends it stops."""

@@ -1,0 +1,1 @@
+"""SES API v2 tagging: TagResource, UntagResource, ListTagsForResource."""
