@@ -89,6 +89,8 @@ class SentMessage:
     # Set by templated sends only: the template's name and the data it was rendered with.
     template: str | None = None
     template_data: Any = None
+    # The API that sent it: "ses" (v1) or "sesv2"; set by v2's send handlers.
+    service: str = "ses"
 
     def __init__(
         self,

@@ -90,12 +90,14 @@ def send_content(
     content: Content | None,
     on_failed_render: Callable[[SentMessage], None] | None = None,
     template: tuple[str, Any] | None = None,
+    service: str = "ses",
 ) -> Result:
     """Send ``content`` with SendEmail's addressing members of ``params``, after SES's checks.
 
     ``content`` None is a template that failed to render: the send is accepted
     and counted, but nothing is delivered; ``on_failed_render`` gets the message
     SES would have sent. ``template`` is (name, parsed data), kept on the message.
+    ``service`` names the API that sent it, as ``SentMessage.service`` reports.
     """
     source = addresses.parse(params["Source"])
     destination = params["Destination"]
@@ -166,6 +168,8 @@ def send_content(
     )
     if template is not None:
         sent.template, sent.template_data = template
+    if service != "ses":
+        sent.service = service
     if content is None:
         region.sends.record(now, envelope.counted, len(envelope.recipients))
         if on_failed_render is not None:
