@@ -414,7 +414,11 @@ def test_bounces_and_complaints_are_mailed_to_the_source_by_default(
     assert bounce.recipients == ["bounce@simulator.amazonses.com"]
     assert "bounce@simulator.amazonses.com" in bounce.text
     assert bounce.feedback_id == ses.events.only(type="Bounce").record["bounce"]["feedbackId"]
-    assert ses.feedback.only(type="Complaint").to == SENDER
+    complaint = ses.feedback.only(type="Complaint")
+    assert complaint.to == SENDER
+    assert complaint.sender == "complaints@email-abuse.amazonses.com"
+    assert "complaint@simulator.amazonses.com" in complaint.text
+    assert "abuse" in complaint.text
 
 
 @verified

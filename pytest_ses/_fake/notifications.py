@@ -83,7 +83,6 @@ class Notification:
         )
 
 
-@dataclasses.dataclass(frozen=True)
 class Feedback:
     """A bounce or complaint SES mailed back to the sender (``ses.feedback``).
 
@@ -91,26 +90,76 @@ class Feedback:
     while the sending identity has feedback forwarding enabled (the default),
     and also when it is disabled but nothing else (an identity topic, an
     event destination of the message's configuration set) reports that type.
+    Every bounce makes one, so what can be derived is derived when first read.
     """
 
-    type: str  # "Bounce" or "Complaint"
-    to: str
-    sender: str
-    subject: str
-    text: str
-    identity: str
-    recipients: list[str]
-    feedback_id: str
-    timestamp: dt.datetime
-    message: SentMessage
+    __slots__ = ("_event", "identity", "to")
+
+    def __init__(self, event: Event, to: str, identity: str) -> None:
+        self._event = event
+        self.to = to
+        self.identity = identity
+
+    @property
+    def type(self) -> str:
+        """``"Bounce"`` or ``"Complaint"``."""
+        return self._event.type
+
+    @property
+    def sender(self) -> str:
+        return _FEEDBACK_FROM[self.type][0]
+
+    @property
+    def subject(self) -> str:
+        return _FEEDBACK_FROM[self.type][1]
+
+    @property
+    def recipients(self) -> list[str]:
+        return list(self._event.recipients)
+
+    @property
+    def feedback_id(self) -> str:
+        return str(self._details["feedbackId"])
+
+    @property
+    def text(self) -> str:
+        details = self._details
+        if self.type == "Bounce":
+            lines = [
+                "An error occurred while trying to deliver the mail to the following recipients:",
+                *(
+                    f"{r['emailAddress']}: {r.get('diagnosticCode', r.get('status', ''))}"
+                    for r in details["bouncedRecipients"]
+                ),
+            ]
+        else:
+            lines = [
+                f"A recipient reported your message {self.message_id} as "
+                f"{details.get('complaintFeedbackType') or 'unwanted'}:",
+                *(r["emailAddress"] for r in details["complainedRecipients"]),
+            ]
+        return "\n".join(lines) + "\n"
+
+    @property
+    def timestamp(self) -> dt.datetime:
+        return self._event.timestamp
+
+    @property
+    def message(self) -> SentMessage:
+        return self._event.message
 
     @property
     def message_id(self) -> str:
-        return self.message.message_id
+        return self._event.message.message_id
 
     @property
     def region(self) -> str:
-        return self.message.region
+        return self._event.message.region
+
+    @property
+    def _details(self) -> dict[str, Any]:
+        details: dict[str, Any] = self._event.record[EVENT_TYPES[self.type][1]]
+        return details
 
     def __repr__(self) -> str:
         return f"<Feedback {self.type} of {self.message_id} to {self.to}>"
@@ -208,30 +257,8 @@ def _forwards(region: Region, event: Event, identity: Identity | None, topic: st
 
 
 def _forward(account: Account, event: Event, identity: Identity | None) -> None:
-    message = event.message
-    record = event.record[EVENT_TYPES[event.type][1]]
-    sender, subject = _FEEDBACK_FROM[event.type]
-    if event.type == "Bounce":
-        lines = [
-            "An error occurred while trying to deliver the mail to the following recipients:",
-            *(
-                f"{r['emailAddress']}: {r.get('diagnosticCode', r.get('status', ''))}"
-                for r in record["bouncedRecipients"]
-            ),
-        ]
-    else:
-        lines = [
-            f"A recipient reported your message {message.message_id} as "
-            f"{record.get('complaintFeedbackType') or 'unwanted'}:",
-            *(r["emailAddress"] for r in record["complainedRecipients"]),
-        ]
-    account.feedback.append(
-        Feedback(
-            event.type, feedback_address(message), sender, subject, "\n".join(lines) + "\n",
-            identity.name if identity is not None else message.identity,
-            list(event.recipients), record["feedbackId"], event.timestamp, message,
-        )
-    )  # fmt: skip
+    name = identity.name if identity is not None else event.message.identity
+    account.feedback.append(Feedback(event, feedback_address(event.message), name))
 
 
 def feedback_address(message: SentMessage) -> str:
