@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pytest_ses._fake.clock import Clock
     from pytest_ses._fake.events import DestinationLog, Event
     from pytest_ses._fake.message import Attachment, Headers, SentMessage
+    from pytest_ses._fake.notifications import Feedback, Notification
     from pytest_ses._matching import ANY, contains
     from pytest_ses._mock import SESMock, mock_ses
     from pytest_ses._settings import Settings
@@ -31,8 +32,10 @@ _WHERE = {
     "DestinationLog": "pytest_ses._fake.events",
     "Event": "pytest_ses._fake.events",
     "EventLog": "pytest_ses.outbox",
+    "Feedback": "pytest_ses._fake.notifications",
     "Headers": "pytest_ses._fake.message",
     "NotEmulatedError": "pytest_ses._errors",
+    "Notification": "pytest_ses._fake.notifications",
     "Outbox": "pytest_ses.outbox",
     "Rejection": "pytest_ses._fake.account",
     "SESMock": "pytest_ses._mock",
@@ -51,8 +54,10 @@ __all__ = [
     "DestinationLog",
     "Event",
     "EventLog",
+    "Feedback",
     "Headers",
     "NotEmulatedError",
+    "Notification",
     "Outbox",
     "Rejection",
     "RenderFailure",

@@ -16,6 +16,7 @@ from pytest_ses._fake.account import Account, Call, Rejection, RenderFailure, Te
 from pytest_ses._fake.clock import Clock
 from pytest_ses._fake.dispatch import Dispatcher
 from pytest_ses._matching import plural
+from pytest_ses._notifying import NotificationsAPI
 from pytest_ses._settings import Settings
 from pytest_ses._simulating import EventsAPI
 from pytest_ses.outbox import Outbox
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from pytest_ses._server import Endpoint
 
 
-class SESMock(AssertionsAPI, EventsAPI):
+class SESMock(AssertionsAPI, EventsAPI, NotificationsAPI):
     """A fake Amazon SES account that answers every boto3 SES call while active.
 
     Tests get one from the ``ses`` fixture or from :func:`mock_ses`; they do not

@@ -24,10 +24,14 @@ from pytest_ses._settings import WILDCARD, Settings
 
 if TYPE_CHECKING:
     from pytest_ses._fake.message import SentMessage
+    from pytest_ses._fake.notifications import Feedback, Notification
 
 ACCOUNT_ID = "123456789012"
-# outbox length, event log length, deferred count, destination log lengths by key
-_Savepoint = tuple[int, int, int, dict[tuple[str, str, str], tuple[int, int, int, int]]]
+# outbox length, event log length, deferred count, destination log lengths by key,
+# identity notification and forwarded feedback counts
+_Savepoint = tuple[
+    int, int, int, dict[tuple[str, str, str], tuple[int, int, int, int]], tuple[int, int]
+]
 API_RATE = 1.0  # non-send requests per second, per region
 MAX_IDENTITIES = 10_000  # per region, SES's quota
 
@@ -126,6 +130,9 @@ class Region:
     # The account-level suppression list, by lower-case address, and the reasons that add to it.
     suppressed: dict[str, Suppressed] = dataclasses.field(default_factory=dict)
     suppressed_reasons: tuple[str, ...] = ()
+    # Whether any identity here ever had a notification topic: until then a quiet send
+    # (every recipient delivered) has no notification to publish and stays deferred.
+    notifying: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,6 +255,9 @@ class Account:
         self._events: list[Event | SentMessage] = []
         self._deferred = 0
         self.destination_logs: dict[tuple[str, str, str], DestinationLog] = {}
+        # Identity notifications (SNS topics per identity) and feedback SES mailed back.
+        self.notifications: list[Notification] = []
+        self.feedback: list[Feedback] = []
         self.outcomes: list[tuple[Matcher, Outcome]] = []  # set up by tests ahead of sends
         self.faults: list[Fault] = []  # errors queued by tests (ses.fail_next)
         # Observers of what happens (the pytest plugin forwards these to its hooks).
@@ -269,12 +279,15 @@ class Account:
             key: (len(log.events), len(log.records), len(log.notifications), len(log.metrics))
             for key, log in self.destination_logs.items()
         }
-        return len(self.outbox), len(self._events), self._deferred, logs
+        notes = (len(self.notifications), len(self.feedback))
+        return len(self.outbox), len(self._events), self._deferred, logs, notes
 
     def undo(self, point: _Savepoint) -> None:
         """Forget what was recorded since ``point``: a send is all or nothing."""
-        outbox, events, deferred, logs = point
+        outbox, events, deferred, logs, (notifications, feedback) = point
         del self.outbox[outbox:]
+        del self.notifications[notifications:]
+        del self.feedback[feedback:]
         del self._events[events:]
         self._deferred = deferred
         for key in list(self.destination_logs):

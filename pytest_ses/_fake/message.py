@@ -91,6 +91,8 @@ class SentMessage:
     template_data: Any = None
     # The API that sent it: "ses" (v1) or "sesv2"; set by v2's send handlers.
     service: str = "ses"
+    # False for SendRawEmail without a Source: then a Return-Path header gets the feedback.
+    source_given: bool = True
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pytest_ses._fake import notifications
 from pytest_ses._fake.account import Account, Matcher, Outcome, Region
 from pytest_ses._fake.addresses import SIMULATOR_DOMAIN, bare
 from pytest_ses._fake.destinations import publish
@@ -154,6 +155,7 @@ def after_send(
         and not to_simulator
         and not account.outcomes  # so every recipient gets a plain delivery
         and not account.on_event
+        and not region.notifying  # no identity topic to tell of the deliveries
         and not _publishes(region, message.configuration_set)
     ):
         account.defer_events(message)  # see events.quiet_events
@@ -215,6 +217,8 @@ def _publishes(region: Region, configuration_set: str | None) -> bool:
 
 def emit(account: Account, region: Region, event: Event) -> None:
     publish(account, region, event)
+    if event.type in notifications.TYPES:  # the sending identity's channel
+        notifications.notify(account, region, event)
 
 
 def bounce(

@@ -302,6 +302,7 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         from_address=(from_header[0] if from_header else source).address,
         mail_headers=headers,
     )
+    sent.source_given = bool(params.get("Source"))
     return _record(account, region, sent, envelope, now)
 
 
