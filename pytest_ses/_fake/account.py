@@ -81,6 +81,7 @@ class Template:
     text: str | None
     html: str | None
     created: dt.datetime
+    tags: dict[str, str] = dataclasses.field(default_factory=dict)  # v2 resource tags
 
 
 @dataclasses.dataclass(frozen=True)

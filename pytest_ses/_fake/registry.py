@@ -21,7 +21,7 @@ HANDLERS: dict[tuple[str, str], Handler] = {}
 # The sending operations: outside SES's one-request-per-second API throttle, with
 # their own throttle message and their refusals kept in ``ses.rejected``.
 SEND_OPERATIONS = frozenset(
-    ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail")
+    ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail", "SendBulkEmail")
 )
 
 

@@ -89,7 +89,7 @@ def send_content(
     operation: str,
     content: Content | None,
     on_failed_render: Callable[[SentMessage], None] | None = None,
-    template: tuple[str, Any] | None = None,
+    template: tuple[str | None, Any] | None = None,
     service: str = "ses",
 ) -> Result:
     """Send ``content`` with SendEmail's addressing members of ``params``, after SES's checks.
@@ -432,12 +432,7 @@ def _admit(account: Account, region: Region, envelope: _Envelope, now: float) ->
                 if not a.is_simulator and not is_verified(account, region, a.address)
             ]
         if failed:
-            names = ", ".join(dict.fromkeys(a.original for a in failed))
-            raise SESError(
-                "MessageRejected",
-                "Email address is not verified. The following identities failed the check in "
-                f"region {region.name.upper()}: {names}",
-            )
+            raise _unverified(region, failed)
     day, rate = settings.quota
     if day != -1 and region.sends.sent_last_24_hours(now) + envelope.counted > day:
         raise SESError("Throttling", "Daily message quota exceeded.")
@@ -446,6 +441,37 @@ def _admit(account: Account, region: Region, envelope: _Envelope, now: float) ->
             region.send_rate = TokenBucket(rate, max(rate, 1.0))
         if not region.send_rate.take(len(envelope.recipients), now):
             raise SESError("Throttling", "Maximum sending rate exceeded.")
+
+
+def _unverified(region: Region, failed: list[Address]) -> SESError:
+    names = ", ".join(dict.fromkeys(a.original for a in failed))
+    return SESError(
+        "MessageRejected",
+        "Email address is not verified. The following identities failed the check in "
+        f"region {region.name.upper()}: {names}",
+    )
+
+
+def sender_addresses(params: Params) -> list[Address]:
+    """The sender's addresses of a SendEmail-shaped request, parsed: Source, then Return-Path.
+
+    Reply-To is parsed too (a bad one fails here), though it is not an identity
+    to verify. A bulk send runs this once, so a bad sender fails the whole call.
+    """
+    senders = [addresses.parse(params["Source"])]
+    _parse_all(params.get("ReplyToAddresses", ()))
+    if params.get("ReturnPath"):
+        senders.append(addresses.parse(params["ReturnPath"]))
+    return senders
+
+
+def check_senders_verified(account: Account, region: Region, senders: list[Address]) -> None:
+    """MessageRejected unless every sender identity is verified (recipients are not checked)."""
+    if account.settings.verified_identities == WILDCARD:
+        return
+    failed = [a for a in senders if not is_verified(account, region, a.address)]
+    if failed:
+        raise _unverified(region, failed)
 
 
 def _record(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_ses._errors import SESError, invalid_parameter
 from pytest_ses._fake import mime, render
@@ -22,7 +22,12 @@ from pytest_ses._fake.outcomes import rendering_failure
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.pausing import check_sending_enabled
 from pytest_ses._fake.registry import Params, Result, operation
-from pytest_ses._fake.sending import Content, send_content
+from pytest_ses._fake.sending import (
+    Content,
+    check_senders_verified,
+    send_content,
+    sender_addresses,
+)
 from pytest_ses._fake.tags import check_tags
 from pytest_ses._fake.validation import NameRule
 
@@ -87,7 +92,21 @@ def create_template(region: Region, template: Template) -> None:
 
 def update_template(region: Region, template: Template) -> None:
     previous = get_template(region, template.name)
-    region.templates[template.name] = dataclasses.replace(template, created=previous.created)
+    region.templates[template.name] = dataclasses.replace(
+        template, created=previous.created, tags=previous.tags
+    )
+
+
+def list_names(region: Region, next_token: str | None, size: int) -> tuple[list[str], str | None]:
+    """One page of the region's template names, in order, and the next page's token."""
+    return page(sorted(region.templates), next_token, size, limit=LIST_LIMIT)
+
+
+def rendered_mime(template: Template, data: Any) -> str:
+    """What TestRenderTemplate answers: the rendered parts as a MIME message."""
+    subject, _, text, html = render_template(template, data)
+    headers = [("Subject", mime.encode_header_text(subject, "UTF-8"))]
+    return mime.build(headers, text, html).decode("ascii")
 
 
 def parse_data(text: str, code: str, name: str) -> Any:
@@ -167,10 +186,9 @@ def delete(account: Account, region: Region, params: Params) -> Result:
 
 @operation("ListTemplates")
 def list_templates(account: Account, region: Region, params: Params) -> Result:
-    names = sorted(region.templates)
     wanted = params.get("MaxItems")
     size = LIST_DEFAULT if wanted is None else min(wanted, LIST_LIMIT)  # SES caps, not refuses
-    chunk, token = page(names, params.get("NextToken"), size, limit=LIST_LIMIT)
+    chunk, token = list_names(region, params.get("NextToken"), size)
     result: Result = {
         "TemplatesMetadata": [
             {"Name": name, "CreatedTimestamp": region.templates[name].created} for name in chunk
@@ -185,26 +203,38 @@ def list_templates(account: Account, region: Region, params: Params) -> Result:
 def test_render(account: Account, region: Region, params: Params) -> Result:
     found = get_template(region, params["TemplateName"])
     data = parse_data(params["TemplateData"], "InvalidRenderingParameter", found.name)
-    subject, _, text, html = render_template(found, data)
-    headers = [("Subject", mime.encode_header_text(subject, "UTF-8"))]
-    rendered = mime.build(headers, text, html).decode("ascii")
-    return {"RenderedTemplate": rendered}
+    return {"RenderedTemplate": rendered_mime(found, data)}
 
 
 # -- sending -----------------------------------------------------------------------------------
 
 
+def template_name(name: str | None, arn: str | None) -> str:
+    """The template a send names, by ``name`` or else by its ARN (``...:template/<name>``)."""
+    if name:
+        return name
+    arn = arn or ""
+    return arn.rpartition("template/")[2] if "template/" in arn else arn
+
+
 def _template_name(params: Params) -> str:
-    name = params.get("Template")
-    if not name:
-        arn = params.get("TemplateArn") or ""
-        name = arn.rpartition("template/")[2] if "template/" in arn else arn
-    return str(name)
+    return template_name(params.get("Template"), params.get("TemplateArn"))
 
 
-def _send_templated(
-    account: Account, region: Region, params: Params, operation: str, found: Template, data: Any
+def send_templated(
+    account: Account,
+    region: Region,
+    params: Params,
+    operation: str,
+    found: Template,
+    data: Any,
+    service: str = "ses",
 ) -> Result:
+    """Send ``found`` rendered with ``data``, with the SendEmail-shaped addressing of ``params``.
+
+    A render failure is still an accepted send (SES answers a MessageId): it is
+    kept in ``render_failures`` and published as a Rendering Failure event.
+    """
     try:
         content: Content | None = render_template(found, data)
         error = ""
@@ -217,14 +247,85 @@ def _send_templated(
         )
         rendering_failure(account, region, message, error, found.name)
 
-    return send_content(account, region, params, operation, content, failed, (found.name, data))
+    # An inline template (v2's TemplateContent) has no name to report.
+    named = (found.name or None, data)
+    return send_content(account, region, params, operation, content, failed, named, service)
 
 
 @operation("SendTemplatedEmail")
 def send_templated_email(account: Account, region: Region, params: Params) -> Result:
     found = get_template(region, _template_name(params))
     data = parse_data(params["TemplateData"], "InvalidParameterValue", found.name)
-    return _send_templated(account, region, params, "SendTemplatedEmail", found, data)
+    return send_templated(account, region, params, "SendTemplatedEmail", found, data)
+
+
+class BulkEntry(NamedTuple):
+    """One destination of a bulk send, API-neutral."""
+
+    destination: dict[str, Any]
+    data: str | None  # replacement TemplateData (JSON), overlaid on the default data
+    tags: list[dict[str, str]]  # replacement tags, overlaid on the default tags
+
+
+def send_bulk(
+    account: Account,
+    region: Region,
+    params: Params,
+    found: Template,
+    default_data: dict[str, Any],
+    default_tags: list[dict[str, str]],
+    entries: list[BulkEntry],
+    operation: str,
+    service: str = "ses",
+) -> list[str | SESError]:
+    """A templated send per entry: its MessageId, or the SES error that refused that entry alone.
+
+    ``params`` holds the SendEmail-shaped members every entry shares (Source,
+    ReplyToAddresses, ReturnPath, their ARNs, ConfigurationSetName). What is
+    the same for every entry (the sender, the entry count, the default tags,
+    the configuration set, pausing, the sender's verification) fails the whole
+    call, as one error; each entry's own problems (its addresses, its data, a
+    recipient not verified in the sandbox, the quota and the rate) become its
+    result.
+    """
+    senders = sender_addresses(params)
+    if not entries or len(entries) > MAX_BULK_DESTINATIONS:
+        label = "Destinations" if service == "ses" else "BulkEmailEntries"
+        raise invalid_parameter(  # inferred
+            f"{label} must hold 1 to {MAX_BULK_DESTINATIONS} entries, got {len(entries)}."
+        )
+    tags = check_tags(default_tags)
+    check_sending_enabled(region, params.get("ConfigurationSetName"))
+    check_senders_verified(account, region, senders)
+    results: list[str | SESError] = []
+    for entry in entries:
+        try:
+            data = default_data
+            if entry.data:
+                replacement = parse_data(entry.data, "InvalidParameterValue", found.name)
+                data = {**default_data, **replacement}  # inferred: top-level keys override
+            one = {**params, "Destination": entry.destination}
+            merged = {**tags, **check_tags(entry.tags)}
+            if merged:
+                one["Tags"] = [{"Name": k, "Value": v} for k, v in merged.items()]
+            sent = send_templated(account, region, one, operation, found, data, service)
+        except SESError as exc:
+            results.append(exc)
+            continue
+        results.append(sent["MessageId"])
+    return results
+
+
+def bulk_status(error: SESError) -> str:
+    """The v1 status of an entry refused with ``error`` (the code SES would have raised alone)."""
+    status = _BULK_STATUS.get(error.code)
+    if status is not None:
+        return status
+    if error.code == "Throttling":
+        return (
+            "AccountDailyQuotaExceeded" if error.message.startswith("Daily") else "AccountThrottled"
+        )
+    return "Failed"
 
 
 # A bulk destination's failure, by the SES error it would have raised alone.
@@ -241,39 +342,25 @@ _BULK_STATUS = {
 def send_bulk_templated_email(account: Account, region: Region, params: Params) -> Result:
     found = get_template(region, _template_name(params))
     default_data = parse_data(params["DefaultTemplateData"], "InvalidParameterValue", found.name)
-    destinations = params["Destinations"]
-    if not destinations or len(destinations) > MAX_BULK_DESTINATIONS:
-        raise invalid_parameter(  # inferred
-            f"Destinations must hold 1 to {MAX_BULK_DESTINATIONS} entries, got {len(destinations)}."
-        )
-    default_tags = check_tags(params["DefaultTags"]) if "DefaultTags" in params else {}
-    check_sending_enabled(region, params.get("ConfigurationSetName"))
-    shared = {k: v for k, v in params.items() if k not in ("Destinations", "DefaultTags")}
-    statuses = []
-    for entry in destinations:
-        try:
-            data = default_data
-            if entry.get("ReplacementTemplateData"):
-                replacement = parse_data(
-                    entry["ReplacementTemplateData"], "InvalidParameterValue", found.name
-                )
-                data = {**default_data, **replacement}  # inferred: top-level keys override
-            tags = {**default_tags, **check_tags(entry.get("ReplacementTags", []))}
-            one = {**shared, "Destination": entry["Destination"]}
-            if tags:
-                one["Tags"] = [{"Name": k, "Value": v} for k, v in tags.items()]
-            result = _send_templated(account, region, one, "SendBulkTemplatedEmail", found, data)
-        except SESError as exc:
-            status = _BULK_STATUS.get(exc.code)
-            if status is None:
-                status = (
-                    "AccountDailyQuotaExceeded"
-                    if exc.message.startswith("Daily")
-                    else "AccountThrottled"
-                    if exc.code == "Throttling"
-                    else "Failed"
-                )
-            statuses.append({"Status": status, "Error": exc.message})
-            continue
-        statuses.append({"Status": "Success", "MessageId": result["MessageId"]})
-    return {"Status": statuses}
+    shared = {
+        k: v
+        for k, v in params.items()
+        if k
+        not in ("Destinations", "DefaultTags", "Template", "TemplateArn", "DefaultTemplateData")
+    }
+    entries = [
+        BulkEntry(d["Destination"], d.get("ReplacementTemplateData"), d.get("ReplacementTags", []))
+        for d in params["Destinations"]
+    ]
+    results = send_bulk(
+        account, region, shared, found, default_data, params.get("DefaultTags", []), entries,
+        "SendBulkTemplatedEmail",
+    )  # fmt: skip
+    return {
+        "Status": [
+            {"Status": "Success", "MessageId": r}
+            if isinstance(r, str)
+            else {"Status": bulk_status(r), "Error": r.message}
+            for r in results
+        ]
+    }
