@@ -123,9 +123,10 @@ class Region:
     )
     send_rate: TokenBucket | None = None  # made on the first send, from the settings
     sending_enabled: bool = True  # UpdateAccountSendingEnabled, v2 PutAccountSendingAttributes
-    # The account-level suppression list, by lower-case address, and the reasons that add to it.
+    # The account-level suppression list, by address in SES's form (see suppression.canonical),
+    # and the reasons that add to it: both, for an account made since November 2019.
     suppressed: dict[str, Suppressed] = dataclasses.field(default_factory=dict)
-    suppressed_reasons: tuple[str, ...] = ()
+    suppressed_reasons: tuple[str, ...] = ("BOUNCE", "COMPLAINT")
 
 
 @dataclasses.dataclass(frozen=True)
