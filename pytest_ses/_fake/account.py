@@ -100,12 +100,17 @@ class RenderFailure:
 
 @dataclasses.dataclass
 class Suppressed:
-    """An address on the account-level suppression list (SES API v2)."""
+    """An address on the account-level suppression list (SES API v2).
 
-    address: str
+    Tests get these from ``ses.suppressed``. ``message_id`` and ``feedback_id``
+    name the send and the bounce or complaint that listed the address; both are
+    ``None`` for an address added with ``PutSuppressedDestination``.
+    """
+
+    address: str  # as SES keeps it: the domain in lower case
     reason: str  # "BOUNCE" or "COMPLAINT"
     last_update: dt.datetime
-    message_id: str | None = None  # the send whose bounce or complaint added it
+    message_id: str | None = None
     feedback_id: str | None = None
 
 

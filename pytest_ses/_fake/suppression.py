@@ -205,9 +205,7 @@ def list_suppressed_destinations(account: Account, region: Region, params: Param
 
 
 @operation("PutAccountSuppressionAttributes", service="sesv2")
-def put_account_suppression_attributes(
-    account: Account, region: Region, params: Params
-) -> Result:
+def put_account_suppression_attributes(account: Account, region: Region, params: Params) -> Result:
     # Leaving SuppressedReasons out turns automatic suppression off, as an empty list does.
     region.suppressed_reasons = check_reasons(params.get("SuppressedReasons", ()))
     return {}
