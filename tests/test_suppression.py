@@ -401,3 +401,38 @@ def test_the_suppressed_view_is_a_copy(v2: SESV2Client, ses: SESMock) -> None:
     view["a@example.net"].reason = "COMPLAINT"
     view.clear()
     assert ses.suppressed["a@example.net"].reason == "BOUNCE"
+
+
+def test_templated_and_bulk_sends_are_withheld_too(
+    client: SESClient, v2: SESV2Client, ses: SESMock
+) -> None:
+    v2.put_suppressed_destination(EmailAddress="gone@example.net", Reason="BOUNCE")
+    client.create_template(
+        Template={"TemplateName": "hi", "SubjectPart": "Hi {{name}}", "TextPart": "Hello"}
+    )
+    client.send_templated_email(
+        Source=SENDER,
+        Destination={"ToAddresses": ["gone@example.net"]},
+        Template="hi",
+        TemplateData='{"name": "Gone"}',
+    )
+    client.send_bulk_templated_email(
+        Source=SENDER,
+        Template="hi",
+        DefaultTemplateData='{"name": "you"}',
+        Destinations=[
+            {"Destination": {"ToAddresses": ["gone@example.net"]}},
+            {"Destination": {"ToAddresses": ["ann@example.net"]}},
+        ],
+    )
+    after_send = [(e.message.operation, e.type) for e in ses.events if e.type != "Send"]
+    assert after_send == [
+        ("SendTemplatedEmail", "Bounce"),
+        ("SendBulkTemplatedEmail", "Bounce"),
+        ("SendBulkTemplatedEmail", "Delivery"),
+    ]
+    assert all(
+        e.record["bounce"]["bounceSubType"] == "OnAccountSuppressionList"
+        for e in ses.events
+        if e.type == "Bounce"
+    )
