@@ -65,8 +65,9 @@ class EventsAPI:
         as does the SES API v2 ``PutSuppressedDestination``. Copies: changing them
         changes nothing in the fake.
         """
-        state = self._account.region(self._settings.region)
-        return {key: dataclasses.replace(entry) for key, entry in state.suppressed.items()}
+        with self._account.lock:
+            state = self._account.region(self._settings.region)
+            return {key: dataclasses.replace(entry) for key, entry in state.suppressed.items()}
 
     def set_outcome(
         self,

@@ -168,13 +168,13 @@ def after_send(
         account.defer_events(message)  # see events.quiet_events
         return
     recipients = [bare(a) for a in message.destinations]
-    reasons = suppression.reasons_for(region, message.configuration_set)
-    outcomes = [
-        WITHHELD
-        if region.suppressed and suppression.is_suppressed(region, reasons, address)
-        else outcome_for(account, address)
-        for address in recipients
-    ]
+    outcomes = [outcome_for(account, address) for address in recipients]
+    if region.suppressed:
+        reasons = suppression.reasons_for(region, message.configuration_set)
+        outcomes = [
+            WITHHELD if suppression.is_suppressed(region, reasons, address) else outcome
+            for address, outcome in zip(recipients, outcomes, strict=True)
+        ]
     now = account.clock.now()
     emit(account, region, Event("Send", message, now, recipients, {}))
     if bad:
