@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pytest_ses._errors import NotEmulatedError
-    from pytest_ses._fake.account import Call, Rejection, RenderFailure, Template
+    from pytest_ses._fake.account import Call, Rejection, RenderFailure, Suppressed, Template
     from pytest_ses._fake.clock import Clock
     from pytest_ses._fake.events import DestinationLog, Event
     from pytest_ses._fake.message import Attachment, Headers, SentMessage
@@ -38,9 +38,11 @@ _WHERE = {
     "Notification": "pytest_ses._fake.notifications",
     "Outbox": "pytest_ses.outbox",
     "Rejection": "pytest_ses._fake.account",
+    "RenderFailure": "pytest_ses._fake.account",
     "SESMock": "pytest_ses._mock",
     "SentMessage": "pytest_ses._fake.message",
     "Settings": "pytest_ses._settings",
+    "Suppressed": "pytest_ses._fake.account",
     "Template": "pytest_ses._fake.account",
     "contains": "pytest_ses._matching",
     "mock_ses": "pytest_ses._mock",
@@ -64,6 +66,7 @@ __all__ = [
     "SESMock",
     "SentMessage",
     "Settings",
+    "Suppressed",
     "Template",
     "__version__",
     "contains",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 from pytest_ses._fake import outcomes
-from pytest_ses._fake.account import Account, Outcome, Region
+from pytest_ses._fake.account import Account, Outcome, Region, Suppressed
 from pytest_ses._fake.addresses import bare
 from pytest_ses._fake.events import DestinationLog, Event
 from pytest_ses._fake.message import SentMessage
@@ -55,6 +56,18 @@ class EventsAPI:
             f"several configuration sets have a destination {name!r} ({', '.join(known)}); "
             "pass configuration_set=..."
         )
+
+    @property
+    def suppressed(self) -> dict[str, Suppressed]:
+        """The account-level suppression list of the default region, by address.
+
+        Hard bounces and complaints add to it (see ``PutAccountSuppressionAttributes``),
+        as does the SES API v2 ``PutSuppressedDestination``. Copies: changing them
+        changes nothing in the fake.
+        """
+        with self._account.lock:
+            state = self._account.region(self._settings.region)
+            return {key: dataclasses.replace(entry) for key, entry in state.suppressed.items()}
 
     def set_outcome(
         self,

@@ -340,3 +340,10 @@ def test_a_region_less_client_made_at_import_time_gets_a_hint(
     result.stdout.fnmatch_lines(
         ["*NoRegionError*", "*- pytest-ses -*", "A boto3 client was made without a region*"]
     )
+
+
+def test_every_public_name_resolves() -> None:
+    import pytest_ses
+
+    missing = [name for name in pytest_ses.__all__ if not hasattr(pytest_ses, name)]
+    assert missing == []

@@ -105,12 +105,17 @@ class RenderFailure:
 
 @dataclasses.dataclass
 class Suppressed:
-    """An address on the account-level suppression list (SES API v2)."""
+    """An address on the account-level suppression list (SES API v2).
 
-    address: str
+    Tests get these from ``ses.suppressed``. ``message_id`` and ``feedback_id``
+    name the send and the bounce or complaint that listed the address; both are
+    ``None`` for an address added with ``PutSuppressedDestination``.
+    """
+
+    address: str  # as SES keeps it: the domain in lower case
     reason: str  # "BOUNCE" or "COMPLAINT"
     last_update: dt.datetime
-    message_id: str | None = None  # the send whose bounce or complaint added it
+    message_id: str | None = None
     feedback_id: str | None = None
 
 
@@ -128,9 +133,10 @@ class Region:
     )
     send_rate: TokenBucket | None = None  # made on the first send, from the settings
     sending_enabled: bool = True  # UpdateAccountSendingEnabled, v2 PutAccountSendingAttributes
-    # The account-level suppression list, by lower-case address, and the reasons that add to it.
+    # The account-level suppression list, by address in SES's form (see suppression.canonical),
+    # and the reasons that add to it: both, for an account made since November 2019.
     suppressed: dict[str, Suppressed] = dataclasses.field(default_factory=dict)
-    suppressed_reasons: tuple[str, ...] = ()
+    suppressed_reasons: tuple[str, ...] = ("BOUNCE", "COMPLAINT")
     # Whether any identity here ever had a notification topic: until then a quiet send
     # (every recipient delivered) has no notification to publish and stays deferred.
     notifying: bool = False

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pytest_ses._fake import notifications
+from pytest_ses._fake import notifications, suppression
 from pytest_ses._fake.account import Account, Matcher, Outcome, Region
 from pytest_ses._fake.addresses import SIMULATOR_DOMAIN, bare
 from pytest_ses._fake.destinations import publish
@@ -51,7 +51,9 @@ _BOUNCE_DETAILS = {
     "OnAccountSuppressionList": (
         "5.1.1",
         "Amazon SES did not send the message to this address because it is on the suppression "
-        "list for your account.",
+        "list for your account. For more information about removing addresses from the "
+        "suppression list, see the Amazon SES Developer Guide at "
+        "https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-email-suppression-list.html",
     ),
     "MailboxFull": ("5.2.2", "smtp; 552 5.2.2 mailbox full"),
     "MessageTooLarge": ("5.3.4", "smtp; 552 5.3.4 message too large"),
@@ -59,6 +61,7 @@ _BOUNCE_DETAILS = {
     "AttachmentRejected": ("5.6.1", "smtp; 554 5.6.1 attachment rejected"),
     "Undetermined": ("5.0.0", "smtp; 550 5.0.0 undetermined"),
 }
+_SES_BOUNCES = ("Suppressed", "OnAccountSuppressionList")  # reported by SES itself, not an MTA
 SIMULATOR_BOUNCE = "smtp; 550 5.1.1 As requested: user unknown <{address}>"
 OPEN_IP = "192.0.2.30"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
@@ -112,6 +115,10 @@ def _simulator_outcome(address: str) -> Outcome | None:
 
 
 DELIVERED = Outcome("delivery")  # what nearly every recipient gets: made once
+# A recipient on the account's suppression list: SES accepts the message but withholds it.
+WITHHELD = Outcome(
+    "bounce", {"bounceType": "Permanent", "bounceSubType": "OnAccountSuppressionList"}
+)
 
 
 def outcome_for(account: Account, address: str) -> Outcome:
@@ -154,6 +161,7 @@ def after_send(
         not bad
         and not to_simulator
         and not account.outcomes  # so every recipient gets a plain delivery
+        and not region.suppressed
         and not account.on_event
         and not region.notifying  # no identity topic to tell of the deliveries
         and not _publishes(region, message.configuration_set)
@@ -162,6 +170,12 @@ def after_send(
         return
     recipients = [bare(a) for a in message.destinations]
     outcomes = [outcome_for(account, address) for address in recipients]
+    if region.suppressed:
+        reasons = suppression.reasons_for(region, message.configuration_set)
+        outcomes = [
+            WITHHELD if suppression.is_suppressed(region, reasons, address) else outcome
+            for address, outcome in zip(recipients, outcomes, strict=True)
+        ]
     now = account.clock.now()
     emit(account, region, Event("Send", message, now, recipients, {}))
     if bad:
@@ -244,12 +258,17 @@ def bounce(
         "bouncedRecipients": bounced,
         "timestamp": iso(now),
         "reportingMTA": "dns; amazonses.com"
-        if sub_type == "Suppressed"
+        if sub_type in _SES_BOUNCES
         else f"dns; {mta(region.name)}",
     }
-    region.sends.bucket(now.timestamp())[1] += len(recipients)
+    if sub_type != "OnAccountSuppressionList":  # SES leaves these out of the bounce rate
+        region.sends.bucket(now.timestamp())[1] += len(recipients)
     event = Event("Bounce", message, now, recipients, details)
     emit(account, region, event)
+    if bounce_type == "Permanent" and sub_type != "OnAccountSuppressionList":
+        suppression.add_from_feedback(
+            account, region, message, recipients, "BOUNCE", details["feedbackId"]
+        )
     return event
 
 
@@ -272,6 +291,9 @@ def complain(
     region.sends.bucket(now.timestamp())[2] += len(recipients)
     event = Event("Complaint", message, now, recipients, details)
     emit(account, region, event)
+    suppression.add_from_feedback(
+        account, region, message, recipients, "COMPLAINT", details["feedbackId"]
+    )
     return event
 
 
