@@ -55,6 +55,24 @@ def v2(make_v2: Callable[..., SESV2Client]) -> SESV2Client:
     return make_v2()
 
 
+def needs_model(service: str, operation: str, *members: str) -> None:
+    """Skip the test where the installed botocore's model lacks ``operation`` or the member path.
+
+    The oldest botocore we support (tox's ``oldest`` env) predates some SES API v2 members.
+    """
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    if operation not in model.operation_names:
+        pytest.skip(f"{service} {operation} is not in botocore {botocore.__version__}")
+    shape: Any = model.operation_model(operation).input_shape
+    for name in members:
+        shape = getattr(shape, "member", shape)  # a list: its member's members
+        if name not in shape.members:
+            pytest.skip(f"{service} {operation} has no {name} in botocore {botocore.__version__}")
+        shape = shape.members[name]
+
+
 def raises_ses_error(
     call: Callable[[], object], code: str, message: str | None = None
 ) -> ClientError:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from pytest_ses import SESMock
 
-from tests.conftest import modeled, raises_ses_error
+from tests.conftest import modeled, needs_model, raises_ses_error
 
 SENDER = "shop@example.com"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:ses-events"
@@ -129,6 +129,7 @@ def test_put_checks_the_reason_and_the_address(v2: SESV2Client, ses: SESMock) ->
 
 
 def test_tenants_do_not_exist(v2: SESV2Client) -> None:
+    needs_model("sesv2", "PutSuppressedDestination", "TenantName")
     with pytest.raises(modeled(v2, "NotFoundException")) as info:
         v2.put_suppressed_destination(
             EmailAddress="a@example.net", Reason="BOUNCE", TenantName="blue"

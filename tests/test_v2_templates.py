@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import raises_ses_error
+from tests.conftest import needs_model, raises_ses_error
 from tests.test_events import destination
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ def test_get_returns_the_content_as_created(stored: SESV2Client, ses: SESMock) -
 
 
 def test_tags_given_at_creation_are_returned(v2: SESV2Client) -> None:
+    needs_model("sesv2", "CreateEmailTemplate", "Tags")
     tags: list[TagTypeDef] = [{"Key": "team", "Value": "shop"}, {"Key": "env", "Value": "test"}]
     v2.create_email_template(TemplateName="Tagged", TemplateContent={"Subject": "x"}, Tags=tags)
     v2.update_email_template(TemplateName="Tagged", TemplateContent={"Subject": "y"})
@@ -321,6 +322,7 @@ def test_bulk_from_a_v1_template_by_arn(client: SESClient, v2: SESV2Client, ses:
 
 
 def test_bulk_with_an_inline_template(v2: SESV2Client, ses: SESMock) -> None:
+    needs_model("sesv2", "SendBulkEmail", "DefaultContent", "Template", "TemplateContent")
     inline = {
         "TemplateContent": {"Subject": "Hi {{name}}", "Html": "<i>{{name}}</i>"},
         "TemplateData": json.dumps({"name": "you"}),
@@ -336,6 +338,7 @@ def test_bulk_with_an_inline_template(v2: SESV2Client, ses: SESMock) -> None:
 
 
 def test_bulk_with_a_broken_inline_template_fails_whole(v2: SESV2Client, ses: SESMock) -> None:
+    needs_model("sesv2", "SendBulkEmail", "DefaultContent", "Template", "TemplateContent")
     raises_ses_error(
         lambda: bulk(
             v2, entry("a@example.net"), template={"TemplateContent": {"Html": "{{#each x}}"}}
@@ -355,6 +358,7 @@ def test_bulk_with_a_broken_inline_template_fails_whole(v2: SESV2Client, ses: SE
     ],
 )
 def test_bulk_needs_exactly_one_template_source(stored: SESV2Client, spec: Any) -> None:
+    needs_model("sesv2", "SendBulkEmail", "DefaultContent", "Template", "TemplateContent")
     raises_ses_error(
         lambda: bulk(stored, entry("a@example.net"), template=spec), "BadRequestException"
     )
