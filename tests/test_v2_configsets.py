@@ -61,7 +61,7 @@ def test_a_set_created_with_v1_is_got_listed_and_deleted_by_v2(
 ) -> None:
     client.create_configuration_set(ConfigurationSet={"Name": "v1-made"})
 
-    got = v2.get_configuration_set(ConfigurationSetName="v1-made")
+    got: dict[str, Any] = dict(v2.get_configuration_set(ConfigurationSetName="v1-made"))
     assert got["ConfigurationSetName"] == "v1-made"
     assert got["DeliveryOptions"] == {"TlsPolicy": "OPTIONAL"}
     assert got["ReputationOptions"] == {"ReputationMetricsEnabled": False}
@@ -263,17 +263,20 @@ def test_suppression_options_override_and_revert_to_the_account(
     v2.create_configuration_set(ConfigurationSetName="s")
     stored = ses._account.regions[ses.region].configuration_sets["s"]
 
+    def reasons() -> tuple[str, ...] | None:
+        return stored.suppressed_reasons
+
     v2.put_configuration_set_suppression_options(
         ConfigurationSetName="s", SuppressedReasons=["BOUNCE", "COMPLAINT", "BOUNCE"]
     )
-    assert stored.suppressed_reasons == ("BOUNCE", "COMPLAINT")
+    assert reasons() == ("BOUNCE", "COMPLAINT")
     v2.put_configuration_set_suppression_options(ConfigurationSetName="s", SuppressedReasons=[])
-    assert stored.suppressed_reasons == ()  # suppress nothing for this set
+    assert reasons() == ()  # suppress nothing for this set
     assert v2.get_configuration_set(ConfigurationSetName="s")["SuppressionOptions"] == {
         "SuppressedReasons": []
     }
     v2.put_configuration_set_suppression_options(ConfigurationSetName="s")
-    assert stored.suppressed_reasons is None
+    assert reasons() is None
     assert "SuppressionOptions" not in v2.get_configuration_set(ConfigurationSetName="s")
 
 
@@ -304,12 +307,14 @@ def test_tracking_delivery_and_reputation_options_are_v1s(
     # Each Put replaces its group: no domain clears tracking, no policy is OPTIONAL.
     v2.put_configuration_set_tracking_options(ConfigurationSetName="opts")
     v2.put_configuration_set_delivery_options(ConfigurationSetName="opts")
-    got = v2.get_configuration_set(ConfigurationSetName="opts")
-    assert "TrackingOptions" not in got
-    assert got["DeliveryOptions"] == {"TlsPolicy": "OPTIONAL"}
+    again: dict[str, Any] = dict(v2.get_configuration_set(ConfigurationSetName="opts"))
+    assert "TrackingOptions" not in again
+    assert again["DeliveryOptions"] == {"TlsPolicy": "OPTIONAL"}
     raises_ses_error(
         lambda: v2.put_configuration_set_tracking_options(
-            ConfigurationSetName="opts", CustomRedirectDomain="x.example.com", HttpsPolicy="NEVER"
+            ConfigurationSetName="opts",
+            CustomRedirectDomain="x.example.com",
+            HttpsPolicy="NEVER",  # type: ignore[arg-type]
         ),
         "BadRequestException",
         "1 validation error detected: Value 'NEVER' at 'httpsPolicy' failed to satisfy "
@@ -446,14 +451,15 @@ def test_eventbridge_and_pinpoint_destinations_receive_their_events(
     v2: SESV2Client, client: SESClient, ses: SESMock
 ) -> None:
     v2.create_configuration_set(ConfigurationSetName="ev")
-    for name, kind in (
+    kinds: list[tuple[str, Any]] = [
         ("bus", {"EventBridgeDestination": {"EventBusArn": BUS}}),
         ("pin", {"PinpointDestination": {"ApplicationArn": APP}}),
-    ):
+    ]
+    for name, destination in kinds:
         v2.create_configuration_set_event_destination(
             ConfigurationSetName="ev",
             EventDestinationName=name,
-            EventDestination={"Enabled": True, "MatchingEventTypes": ["DELIVERY"], **kind},
+            EventDestination={"Enabled": True, "MatchingEventTypes": ["DELIVERY"], **destination},  # type: ignore[typeddict-item]
         )
     message_id = send_v1(client, "ev")
 
@@ -463,7 +469,7 @@ def test_eventbridge_and_pinpoint_destinations_receive_their_events(
         assert [(e.type, e.message_id) for e in log.events] == [("Delivery", message_id)]
         assert log.events[0].record["eventType"] == "Delivery"
         assert json.loads(log.events[0].to_json())["mail"]["messageId"] == message_id
-        assert log.records == [] and log.notifications == [] and log.metrics == []
+        assert (log.records, log.notifications, log.metrics) == ([], [], [])
     delivery = next(e for e in ses.events if e.type == "Delivery")
     assert delivery.destinations == ["bus", "pin"]
 
@@ -552,11 +558,17 @@ def test_a_missing_destination_is_not_found(v2: SESV2Client, call: Any) -> None:
 
 def test_a_duplicate_destination_already_exists(v2: SESV2Client) -> None:
     v2.create_configuration_set(ConfigurationSetName="ev")
-    make = lambda: v2.create_configuration_set_event_destination(  # noqa: E731
-        ConfigurationSetName="ev",
-        EventDestinationName="d",
-        EventDestination={"MatchingEventTypes": ["SEND"], "SnsDestination": {"TopicArn": TOPIC}},
-    )
+
+    def make() -> None:
+        v2.create_configuration_set_event_destination(
+            ConfigurationSetName="ev",
+            EventDestinationName="d",
+            EventDestination={
+                "MatchingEventTypes": ["SEND"],
+                "SnsDestination": {"TopicArn": TOPIC},
+            },
+        )
+
     make()
     with pytest.raises(modeled(v2, "AlreadyExistsException")) as info:
         make()
@@ -567,19 +579,24 @@ def test_a_duplicate_destination_already_exists(v2: SESV2Client) -> None:
 
 def test_the_destination_quota_is_limit_exceeded(v2: SESV2Client) -> None:
     v2.create_configuration_set(ConfigurationSetName="ev")
-    for index in range(11):
-        call = lambda: v2.create_configuration_set_event_destination(  # noqa: E731
+
+    def create(name: str) -> None:
+        v2.create_configuration_set_event_destination(
             ConfigurationSetName="ev",
-            EventDestinationName=f"d{index}",
+            EventDestinationName=name,
             EventDestination={
                 "MatchingEventTypes": ["SEND"],
                 "SnsDestination": {"TopicArn": TOPIC},
             },
         )
-        if index < 10:
-            call()
-    with pytest.raises(modeled(v2, "LimitExceededException")):
-        call()
+
+    for index in range(10):
+        create(f"d{index}")
+    with pytest.raises(modeled(v2, "LimitExceededException")) as info:
+        create("d10")
+    assert info.value.response["Error"]["Message"] == (
+        "Maximum number of event destinations (10) reached for configuration set <ev>."
+    )
 
 
 @pytest.mark.parametrize(
