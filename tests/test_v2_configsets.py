@@ -666,6 +666,52 @@ def test_a_bad_destination_is_a_bad_request(v2: SESV2Client, definition: Any, me
     assert got["EventDestinations"] == []
 
 
+def test_a_bad_arn_is_reported_in_v2_spelling(v2: SESV2Client) -> None:
+    v2.create_configuration_set(ConfigurationSetName="ev")
+    raises_ses_error(
+        lambda: v2.create_configuration_set_event_destination(
+            ConfigurationSetName="ev",
+            EventDestinationName="d",
+            EventDestination={
+                "MatchingEventTypes": ["SEND"],
+                "KinesisFirehoseDestination": {"IamRoleArn": "role", "DeliveryStreamArn": STREAM},
+            },
+        ),
+        "BadRequestException",
+        "IamRoleArn <role> is not the ARN of an IAM role.",
+    )
+    raises_ses_error(
+        lambda: v2.create_configuration_set_event_destination(
+            ConfigurationSetName="ev",
+            EventDestinationName="d",
+            EventDestination={
+                "MatchingEventTypes": ["SEND"],
+                "SnsDestination": {"TopicArn": "arn:aws:sns:us-east-1:1:t"},
+            },
+        ),
+        "BadRequestException",
+        "TopicArn <arn:aws:sns:us-east-1:1:t> is not the ARN of an SNS topic.",
+    )
+
+
+def test_a_pinpoint_destination_may_leave_out_its_application(v2: SESV2Client) -> None:
+    v2.create_configuration_set(ConfigurationSetName="ev")
+    v2.create_configuration_set_event_destination(
+        ConfigurationSetName="ev",
+        EventDestinationName="pin",
+        EventDestination={"MatchingEventTypes": ["OPEN"], "PinpointDestination": {}},
+    )
+    got = v2.get_configuration_set_event_destinations(ConfigurationSetName="ev")
+    assert got["EventDestinations"] == [
+        {
+            "Name": "pin",
+            "Enabled": False,
+            "MatchingEventTypes": ["OPEN"],
+            "PinpointDestination": {},
+        }
+    ]
+
+
 def test_a_bad_destination_name_is_a_bad_request(v2: SESV2Client) -> None:
     v2.create_configuration_set(ConfigurationSetName="ev")
     raises_ses_error(

@@ -239,12 +239,14 @@ def checked_destination(
     *,
     event_types: tuple[str, ...] | None = None,
     one_kind: str | None = None,
+    labels: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """``given`` validated as SES does, as stored: a copy with ``Enabled`` filled in.
 
     ``given`` is shaped as v1 names its members (API v2 translates first);
     ``event_types`` are the stored type names allowed (v1's enum unless
     given), ``one_kind`` the message for zero or several kinds (v1's unless
+    given), ``labels`` how messages spell stored ARN members (v1's unless
     given). Zero or several destination kinds is an InvalidParameterValue;
     once the kind is known, every other problem is reported as that kind's
     error, naming the set and the destination.
@@ -285,7 +287,8 @@ def checked_destination(
         if member not in settings:
             continue  # optional (a Pinpoint destination's application)
         if not re.fullmatch(pattern, settings[member], re.ASCII):
-            raise fail(f"{member} <{settings[member]}> is not the ARN of {what}.")
+            label = (labels or {}).get(member, member)
+            raise fail(f"{label} <{settings[member]}> is not the ARN of {what}.")
     if kind == "CloudWatchDestination":
         problem = _dimensions_problem(settings["DimensionConfigurations"])
         if problem:

@@ -39,6 +39,8 @@ _KINDS: dict[str, tuple[str, dict[str, str]]] = {
     "EventBridgeDestination": ("EventBridgeDestination", {"EventBusArn": "EventBusArn"}),
     "PinpointDestination": ("PinpointDestination", {"ApplicationArn": "ApplicationArn"}),
 }
+# Stored ARN member -> v2's name for it, for messages.
+_LABELS = {stored: v2 for _, arns in _KINDS.values() for v2, stored in arns.items()}
 _DEFAULT_TLS = "OPTIONAL"
 
 
@@ -292,6 +294,7 @@ def _stored(set_name: str, name: str, given: dict[str, Any]) -> dict[str, Any]:
         translated,
         event_types=tuple(v1_name(t) for t in valid),
         one_kind=ONE_KIND,
+        labels=_LABELS,
     )
 
 
