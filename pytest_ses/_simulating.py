@@ -34,9 +34,9 @@ class EventsAPI:
     def destination(
         self, name: str, *, configuration_set: str | None = None, region: str | None = None
     ) -> DestinationLog:
-        """What the event destination ``name`` received (Firehose records, SNS notifications
-        or CloudWatch metrics). ``configuration_set`` is needed only when several sets have a
-        destination of that name."""
+        """What the event destination ``name`` received (Firehose records, SNS notifications,
+        CloudWatch metrics; an EventBridge or Pinpoint destination its ``events``).
+        ``configuration_set`` is needed only when several sets have a destination of that name."""
         wanted = region or self._settings.region
         found = [
             log

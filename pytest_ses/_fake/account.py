@@ -70,6 +70,8 @@ class ConfigurationSet:
     custom_redirect_domain: str | None = None
     suppressed_reasons: tuple[str, ...] | None = None  # v2 override; None: the account's
     tags: dict[str, str] = dataclasses.field(default_factory=dict)  # v2 tags, in insertion order
+    # Options only API v2 sets, by its option group, as given (HttpsPolicy, VdmOptions, ...).
+    v2_options: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

@@ -45,6 +45,15 @@ _ARNS = {
         rf"arn:{_PARTITION}:firehose:{_REGION}:{_ACCOUNT}:deliverystream/[\w.-]+",
     ),
     "TopicARN": ("an SNS topic", rf"arn:{_PARTITION}:sns:{_REGION}:{_ACCOUNT}:[\w-]+(?:\.fifo)?"),
+    # SES publishes only to the default bus (the sesv2 model's EventBusArn documentation).
+    "EventBusArn": (
+        "the default EventBridge event bus",
+        rf"arn:{_PARTITION}:events:{_REGION}:{_ACCOUNT}:event-bus/default",
+    ),
+    "ApplicationArn": (
+        "an Amazon Pinpoint project",
+        rf"arn:{_PARTITION}:mobiletargeting:{_REGION}:{_ACCOUNT}:apps/[\w-]+",
+    ),
 }
 # Destination member -> (its error code, the ARN members it holds).
 _KINDS = {
@@ -54,7 +63,12 @@ _KINDS = {
     ),
     "CloudWatchDestination": ("InvalidCloudWatchDestination", ()),
     "SNSDestination": ("InvalidSNSDestination", ("TopicARN",)),
+    # API v2 only; v1 has no error code of its own for them.
+    "EventBridgeDestination": ("InvalidParameterValue", ("EventBusArn",)),
+    "PinpointDestination": ("InvalidParameterValue", ("ApplicationArn",)),
 }
+V1_KINDS = ("KinesisFirehoseDestination", "CloudWatchDestination", "SNSDestination")
+V2_ONLY_KINDS = frozenset(_KINDS) - frozenset(V1_KINDS)
 
 
 def _missing_set(name: str) -> SESError:
@@ -76,6 +90,13 @@ def get_set(region: Region, name: str) -> ConfigurationSet:
 @operation("CreateConfigurationSet")
 def create_configuration_set(account: Account, region: Region, params: Params) -> Result:
     name = params["ConfigurationSet"]["Name"]
+    check_new_set(region, name)
+    region.configuration_sets[name] = ConfigurationSet(name)
+    return {}
+
+
+def check_new_set(region: Region, name: str) -> None:
+    """Refuse ``name`` for a new set as SES does: its syntax, then a duplicate, then the quota."""
     problem = SET_NAME.problem(name)
     if problem:
         raise SESError("InvalidConfigurationSet", problem)
@@ -90,8 +111,6 @@ def create_configuration_set(account: Account, region: Region, params: Params) -
             "LimitExceeded",
             f"Maximum number of configuration sets ({MAX_CONFIGURATION_SETS}) reached.",
         )
-    region.configuration_sets[name] = ConfigurationSet(name)
-    return {}
 
 
 @operation("DeleteConfigurationSet")
@@ -115,7 +134,10 @@ def describe_configuration_set(account: Account, region: Region, params: Params)
     found = get_set(region, params["ConfigurationSetName"])
     result: Result = {"ConfigurationSet": {"Name": found.name}}
     if "eventDestinations" in wanted:
-        result["EventDestinations"] = copy.deepcopy(list(found.event_destinations.values()))
+        result["EventDestinations"] = [
+            {k: copy.deepcopy(v) for k, v in destination.items() if k not in V2_ONLY_KINDS}
+            for destination in found.event_destinations.values()
+        ]
     if "trackingOptions" in wanted:
         tracking = {}
         if found.custom_redirect_domain is not None:
@@ -147,7 +169,16 @@ def list_configuration_sets(account: Account, region: Region, params: Params) ->
 @operation("CreateConfigurationSetEventDestination")
 def create_event_destination(account: Account, region: Region, params: Params) -> Result:
     found = get_set(region, params["ConfigurationSetName"])
-    destination = _checked_destination(found.name, params["EventDestination"])
+    add_destination(
+        account, region, found, checked_destination(found.name, params["EventDestination"])
+    )
+    return {}
+
+
+def add_destination(
+    account: Account, region: Region, found: ConfigurationSet, destination: dict[str, Any]
+) -> None:
+    """Store ``destination`` (as :func:`checked_destination` made it) as a new one of ``found``."""
     name = destination["Name"]
     if name in found.event_destinations:
         raise SESError(
@@ -163,30 +194,37 @@ def create_event_destination(account: Account, region: Region, params: Params) -
         )
     found.event_destinations[name] = destination
     on_destination_saved(account, region, found.name, destination)
-    return {}
 
 
 @operation("UpdateConfigurationSetEventDestination")
 def update_event_destination(account: Account, region: Region, params: Params) -> Result:
     found = get_set(region, params["ConfigurationSetName"])
-    destination = _checked_destination(found.name, params["EventDestination"])
-    _require_destination(found, destination["Name"])
+    replace_destination(
+        account, region, found, checked_destination(found.name, params["EventDestination"])
+    )
+    return {}
+
+
+def replace_destination(
+    account: Account, region: Region, found: ConfigurationSet, destination: dict[str, Any]
+) -> None:
+    """Put ``destination`` in the place of the one of ``found`` with its name."""
+    require_destination(found, destination["Name"])
     previous = found.event_destinations[destination["Name"]]
     found.event_destinations[destination["Name"]] = destination  # keeps its place in the order
     on_destination_saved(account, region, found.name, destination, previous)
-    return {}
 
 
 @operation("DeleteConfigurationSetEventDestination")
 def delete_event_destination(account: Account, region: Region, params: Params) -> Result:
     found = get_set(region, params["ConfigurationSetName"])
     name = params["EventDestinationName"]
-    _require_destination(found, name)
+    require_destination(found, name)
     del found.event_destinations[name]
     return {}
 
 
-def _require_destination(found: ConfigurationSet, name: str) -> None:
+def require_destination(found: ConfigurationSet, name: str) -> None:
     if name not in found.event_destinations:
         raise SESError(
             "EventDestinationDoesNotExist",
@@ -195,18 +233,31 @@ def _require_destination(found: ConfigurationSet, name: str) -> None:
         )
 
 
-def _checked_destination(set_name: str, given: dict[str, Any]) -> dict[str, Any]:
+def checked_destination(
+    set_name: str,
+    given: dict[str, Any],
+    *,
+    event_types: tuple[str, ...] | None = None,
+    one_kind: str | None = None,
+    labels: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """``given`` validated as SES does, as stored: a copy with ``Enabled`` filled in.
 
-    Zero or several destination kinds is an InvalidParameterValue; once the
-    kind is known, every other problem is reported as that kind's
-    ``Invalid*Destination`` error, naming the set and the destination.
+    ``given`` is shaped as v1 names its members (API v2 translates first);
+    ``event_types`` are the stored type names allowed (v1's enum unless
+    given), ``one_kind`` the message for zero or several kinds (v1's unless
+    given), ``labels`` how messages spell stored ARN members (v1's unless
+    given). Zero or several destination kinds is an InvalidParameterValue;
+    once the kind is known, every other problem is reported as that kind's
+    error, naming the set and the destination.
     """
     kinds = [kind for kind in _KINDS if kind in given]
     if len(kinds) != 1:
         raise invalid_parameter(
-            "An event destination needs one, and only one, of "
-            f"{', '.join(_KINDS)}; got {len(kinds)}" + (f" ({', '.join(kinds)})." if kinds else ".")
+            one_kind
+            or "An event destination needs one, and only one, of "
+            f"{', '.join(V1_KINDS)}; got {len(kinds)}"
+            + (f" ({', '.join(kinds)})." if kinds else ".")
         )
     kind = kinds[0]
     code, arn_members = _KINDS[kind]
@@ -223,7 +274,7 @@ def _checked_destination(set_name: str, given: dict[str, Any]) -> dict[str, Any]
     types = given["MatchingEventTypes"]
     if not types:
         raise fail("MatchingEventTypes must name at least one event type.")
-    valid = model_enum("EventType")
+    valid = event_types or model_enum("EventType")
     for event_type in types:
         if event_type not in valid:
             raise fail(
@@ -233,8 +284,11 @@ def _checked_destination(set_name: str, given: dict[str, Any]) -> dict[str, Any]
     settings = given[kind]
     for member in arn_members:
         what, pattern = _ARNS[member]
+        if member not in settings:
+            continue  # optional (a Pinpoint destination's application)
         if not re.fullmatch(pattern, settings[member], re.ASCII):
-            raise fail(f"{member} <{settings[member]}> is not the ARN of {what}.")
+            label = (labels or {}).get(member, member)
+            raise fail(f"{label} <{settings[member]}> is not the ARN of {what}.")
     if kind == "CloudWatchDestination":
         problem = _dimensions_problem(settings["DimensionConfigurations"])
         if problem:

@@ -1,7 +1,8 @@
 """Delivering events: the event log, and every enabled destination whose types match.
 
 A destination's log is kept in the form its service would hold the events:
-Firehose records, SNS notifications, CloudWatch data points.
+Firehose records, SNS notifications, CloudWatch data points. EventBridge and
+Pinpoint destinations (API v2) keep only the events, whose records are the payload.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ _KIND_OF = {
     "KinesisFirehoseDestination": "firehose",
     "SNSDestination": "sns",
     "CloudWatchDestination": "cloudwatch",
+    "EventBridgeDestination": "eventbridge",  # API v2 only
+    "PinpointDestination": "pinpoint",  # API v2 only
 }
 
 
@@ -83,7 +86,7 @@ def _deliver(account: Account, region: Region, event: Event, destination: dict[s
                 "TopicArn": destination["SNSDestination"]["TopicARN"],
             }
         )
-    else:
+    elif log.kind == "cloudwatch":
         point = _metric(event, destination["CloudWatchDestination"]["DimensionConfigurations"])
         if point is not None:
             log.metrics.append(point)

@@ -258,10 +258,12 @@ class DestinationLog:
     """What one event destination received, in the form its service would hold it.
 
     Tests get these from ``ses.destination(name)``. ``kind`` is ``"firehose"``,
-    ``"sns"`` or ``"cloudwatch"``; ``records`` holds Firehose records (JSON plus
-    a newline), ``notifications`` SNS messages (``Subject``, ``Message``,
-    ``TopicArn``), ``metrics`` CloudWatch data points; ``events`` the
-    :class:`Event` objects it received, whatever its kind.
+    ``"sns"``, ``"cloudwatch"``, or (API v2) ``"eventbridge"`` or ``"pinpoint"``;
+    ``records`` holds Firehose records (JSON plus a newline), ``notifications``
+    SNS messages (``Subject``, ``Message``, ``TopicArn``), ``metrics`` CloudWatch
+    data points; ``events`` the :class:`Event` objects it received, whatever its
+    kind (all an EventBridge or Pinpoint destination keeps: each event's
+    ``record`` is what it would receive).
     """
 
     name: str

@@ -12,7 +12,12 @@ _PREFIX = "pytest-ses:1:"
 
 
 def page(
-    names: list[str], next_token: str | None, max_items: int | None, *, limit: int
+    names: list[str],
+    next_token: str | None,
+    max_items: int | None,
+    *,
+    limit: int,
+    label: str = "MaxItems",
 ) -> tuple[list[str], str | None]:
     """One page of the sorted ``names`` and the token for the next page, if any.
 
@@ -21,7 +26,7 @@ def page(
     """
     size = limit if max_items is None else max_items
     if not 1 <= size <= limit:
-        raise invalid_parameter(f"MaxItems must be between 1 and {limit}, got {size}.")
+        raise invalid_parameter(f"{label} must be between 1 and {limit}, got {size}.")
     start = 0
     if next_token:
         start = bisect.bisect_right(names, _decode(next_token))

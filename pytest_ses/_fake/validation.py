@@ -48,15 +48,15 @@ def _spell(extra: str) -> str:
 
 
 @cache
-def model_enum(shape_name: str) -> tuple[str, ...]:
-    """The values botocore's SES model allows for the enum shape ``shape_name``.
+def model_enum(shape_name: str, service: str = "ses") -> tuple[str, ...]:
+    """The values botocore's model of ``service`` allows for the enum shape ``shape_name``.
 
     Read from the installed model rather than copied, so the fake accepts what
     the SDK in use can send (``EventType`` gained ``open`` and ``click`` over time).
     """
     from botocore.model import StringShape
 
-    shape = service_model().shape_for(shape_name)
+    shape = service_model(service).shape_for(shape_name)
     assert isinstance(shape, StringShape), shape_name
     return tuple(shape.enum)
 
