@@ -154,7 +154,7 @@ V2_SEND: dict[str, Any] = {
 # (service, operation as boto3 names it, its params, the operation's wire name)
 OTHER_APIS = [
     ("sesv2", "send_email", V2_SEND, "SendEmail"),
-    ("sesv2", "get_account", {}, "GetAccount"),
+    ("sesv2", "get_deliverability_dashboard_options", {}, "GetDeliverabilityDashboardOptions"),
     ("pinpoint-email", "send_email", V2_SEND, "SendEmail"),
 ]
 

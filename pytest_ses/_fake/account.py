@@ -52,6 +52,9 @@ class Identity:
     topics: dict[str, str] = dataclasses.field(default_factory=dict)
     headers_in_notifications: set[str] = dataclasses.field(default_factory=set)
     tags: dict[str, str] = dataclasses.field(default_factory=dict)  # v2 tags, in insertion order
+    # A domain's DKIM signing as v2 CreateEmailIdentity set it up (origin, key length,
+    # selector, key generation time); empty for identities made by v1, which sets up no DKIM.
+    dkim: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

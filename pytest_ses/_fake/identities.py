@@ -101,14 +101,19 @@ def get_identity_verification_attributes(
     return {"VerificationAttributes": attributes}
 
 
-@operation("GetSendQuota")
-def get_send_quota(account: Account, region: Region, params: Params) -> Result:
+def send_quota(account: Account, region: Region) -> Result:
+    """The region's quota and use: v1 GetSendQuota's answer, and v2 GetAccount's SendQuota."""
     day, rate = account.settings.quota
     return {
         "Max24HourSend": day,
         "MaxSendRate": rate,
         "SentLast24Hours": float(region.sends.sent_last_24_hours(account.clock.time())),
     }
+
+
+@operation("GetSendQuota")
+def get_send_quota(account: Account, region: Region, params: Params) -> Result:
+    return send_quota(account, region)
 
 
 @operation("GetSendStatistics")

@@ -35,9 +35,14 @@ def get_account_sending_enabled(account: Account, region: Region, params: Params
 
 @operation("UpdateAccountSendingEnabled")
 def update_account_sending_enabled(account: Account, region: Region, params: Params) -> Result:
-    # The model makes Enabled optional; SES reads a missing value as false.
-    region.sending_enabled = bool(params.get("Enabled", False))
+    set_account_sending(region, params.get("Enabled"))
     return {}
+
+
+def set_account_sending(region: Region, enabled: bool | None) -> None:
+    """Pause or resume the region's sending, for v1 and v2 sends alike."""
+    # Both APIs' models make the flag optional; SES reads a missing value as false.
+    region.sending_enabled = bool(enabled)
 
 
 @operation("UpdateConfigurationSetSendingEnabled")

@@ -49,6 +49,7 @@ class _Envelope(NamedTuple):
 
 
 def _envelope(
+    region: Region,
     source: Address,
     senders: list[Address],
     recipients: list[Address],
@@ -56,7 +57,23 @@ def _envelope(
     configuration_set: str | None,
 ) -> _Envelope:
     counted = len(recipients) - sum(a.is_simulator for a in recipients)
+    if configuration_set is None:
+        configuration_set = default_configuration_set(region, source)
     return _Envelope(source, senders, recipients, tags, configuration_set, counted)
+
+
+def default_configuration_set(region: Region, source: Address) -> str | None:
+    """The set a send that names none uses: its sender identity's default, if it has one.
+
+    The address's own identity comes first, then its domain's, as ``_identity``
+    picks the identity that lets the address send. A default whose set was
+    deleted since is returned all the same, so the send fails as one naming it.
+    """
+    for key in (source.address.lower(), source.domain):
+        found = region.identities.get(key)
+        if found is not None and found.default_configuration_set is not None:
+            return found.default_configuration_set
+    return None
 
 
 class Content(NamedTuple):
@@ -139,6 +156,7 @@ def send_content(
         _check_size(len(mail))
 
     envelope = _envelope(
+        region,
         source,
         [source, return_path] if return_path else [source],
         recipients,
@@ -270,6 +288,7 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
     else:
         tags = check_tags(parse_tag_header(ses_headers["X-SES-MESSAGE-TAGS"] or ""))
     envelope = _envelope(
+        region,
         source,
         _unique([source, *from_header, *return_path]),
         recipients,
