@@ -301,10 +301,11 @@ def test_the_accounts_reasons_decide_what_is_listed(
     assert list(ses.suppressed) == ["b@example.net"]
 
 
-def test_a_configuration_sets_override_wins(client: SESClient, ses: SESMock) -> None:
+def test_a_configuration_sets_override_wins(
+    client: SESClient, v2: SESV2Client, ses: SESMock
+) -> None:
     client.create_configuration_set(ConfigurationSet={"Name": "quiet"})
-    # The v2 PutConfigurationSetSuppressionOptions writes this field.
-    ses._account.region(ses.region).configuration_sets["quiet"].suppressed_reasons = ()
+    v2.put_configuration_set_suppression_options(ConfigurationSetName="quiet", SuppressedReasons=[])
     message_id = send(client, "a@example.net", configuration_set="quiet")
     ses.simulate_bounce(message_id)
     ses.simulate_complaint(message_id)
@@ -389,8 +390,9 @@ def test_only_reasons_in_force_withhold(client: SESClient, v2: SESV2Client, ses:
     delivery, bounce = (e for e in ses.events if e.type in ("Delivery", "Bounce"))
     assert (delivery.recipients, bounce.recipients) == (["b@example.net"], ["c@example.net"])
     # A set that overrides with no reasons uses no suppression at all.
-    client.create_configuration_set(ConfigurationSet={"Name": "all"})
-    ses._account.region(ses.region).configuration_sets["all"].suppressed_reasons = ()
+    v2.create_configuration_set(
+        ConfigurationSetName="all", SuppressionOptions={"SuppressedReasons": []}
+    )
     send(client, "b@example.net", "c@example.net", configuration_set="all")
     assert ses.events[-1].type == "Delivery"
     assert ses.events[-1].recipients == ["b@example.net", "c@example.net"]
