@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import modeled, raises_ses_error
+from tests.conftest import modeled, needs_model, raises_ses_error
 
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
@@ -174,3 +174,31 @@ def test_deleting_a_set_drops_its_tags(v2: SESV2Client, tagged: str) -> None:
     v2.delete_configuration_set(ConfigurationSetName="tagged")
     v2.create_configuration_set(ConfigurationSetName="tagged")
     assert tags(v2, tagged) == []
+
+
+def test_a_template_is_tagged_by_its_arn(v2: SESV2Client, client: SESClient) -> None:
+    client.create_template(Template={"TemplateName": "welcome", "SubjectPart": "Hi"})
+    arn = PREFIX + "template/welcome"
+    v2.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "growth"}])
+    assert tags(v2, arn) == [{"Key": "team", "Value": "growth"}]
+    got = v2.get_email_template(TemplateName="welcome")
+    assert got.get("Tags") == [{"Key": "team", "Value": "growth"}]
+
+
+@pytest.mark.parametrize("create", ["identity", "template"])
+def test_tags_given_at_creation_are_checked(v2: SESV2Client, create: str) -> None:
+    needs_model("sesv2", "CreateEmailTemplate", "Tags")
+    bad: Any = [{"Key": "aws:owner", "Value": "x"}]
+    calls = {
+        "identity": lambda: v2.create_email_identity(EmailIdentity="a@example.com", Tags=bad),
+        "template": lambda: v2.create_email_template(
+            TemplateName="t", TemplateContent={"Subject": "s"}, Tags=bad
+        ),
+    }
+    call = calls[create]
+    error = raises_ses_error(
+        call, "BadRequestException", "Tag key <aws:owner> uses the reserved prefix aws:."
+    )
+    assert isinstance(error, modeled(v2, "BadRequestException"))
+    assert v2.list_email_identities()["EmailIdentities"] == []
+    assert v2.list_email_templates()["TemplatesMetadata"] == []

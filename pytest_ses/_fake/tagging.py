@@ -83,6 +83,10 @@ def _tags_of(account: Account, region: Region, arn: str) -> dict[str, str]:
         identity = region.identities.get(name.lower()) if here else None
         if identity is not None:
             return identity.tags
+    elif kind == "template":
+        template = region.templates.get(name) if here else None
+        if template is not None:
+            return template.tags
     raise not_found(f"Resource <{arn}> does not exist.")
 
 

@@ -16,6 +16,7 @@ from pytest_ses._fake.account import add_identity, check_domain, check_email
 from pytest_ses._fake.configsets import get_set
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.registry import Params, Result, operation
+from pytest_ses._fake.tagging import check_tags
 
 if TYPE_CHECKING:
     from pytest_ses._fake.account import Account, Identity, Region
@@ -62,11 +63,12 @@ def create_email_identity(account: Account, region: Region, params: Params) -> R
     set_name = params.get("ConfigurationSetName") or None
     if set_name is not None:
         get_set(region, set_name)  # a missing set fails the call before anything is made
+    tags = check_tags(params.get("Tags", ()))
     add_identity(region, name)
     identity = region.identities[name.lower()]
     identity.dkim = dkim
     identity.default_configuration_set = set_name
-    identity.tags = {tag["Key"]: tag["Value"] for tag in params.get("Tags", ())}
+    identity.tags = tags
     result: Result = {"IdentityType": _TYPES[identity.kind], "VerifiedForSendingStatus": True}
     if not is_address:  # SES answers an address's creation without DkimAttributes
         result["DkimAttributes"] = _dkim_attributes(region, identity)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_ses._errors import SESError, invalid_parameter
 from pytest_ses._fake.account import Template
 from pytest_ses._fake.registry import Params, Result, operation
+from pytest_ses._fake.tagging import check_tags
 from pytest_ses._fake.templates import (
     LIST_DEFAULT,
     LIST_LIMIT,
@@ -45,7 +46,7 @@ def _content(account: Account, name: str, content: dict[str, str]) -> Template:
 @operation("CreateEmailTemplate", service=V2)
 def create(account: Account, region: Region, params: Params) -> Result:
     template = _content(account, params["TemplateName"], params["TemplateContent"])
-    template.tags = {tag["Key"]: tag["Value"] for tag in params.get("Tags", [])}
+    template.tags = check_tags(params.get("Tags", ()))
     create_template(region, template)
     return {}
 
