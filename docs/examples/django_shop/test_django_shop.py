@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -23,7 +24,7 @@ pytest.importorskip("django_ses")
 import boto3
 import django
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from orders.checkout import place_order
 from orders.emails import ConfirmationNotSent, send_order_confirmation
 
@@ -142,3 +143,37 @@ def test_an_invalid_cart_sends_nothing(shop: Client, ses: SESMock, cart: object)
     assert status == 400
     ses.assert_nothing_sent()
     assert "SendRawEmail" not in [call.operation for call in ses.calls]  # not even tried
+
+
+@pytest.fixture
+def on_ses_v2() -> Iterator[None]:
+    """The shop deployed with django-ses's ``USE_SES_V2 = True``: SES API v2's SendEmail."""
+    with override_settings(USE_SES_V2=True):
+        yield
+
+
+def test_on_ses_api_v2_the_confirmation_goes_out_the_same(
+    on_ses_v2: None, shop: Client, ses: SESMock
+) -> None:
+    status, placed = check_out(shop, CART)
+
+    assert (status, placed["confirmation_email"]) == (201, "sent")
+    (mail,) = ses.assert_sent(to="dana@example.com", configuration_set="shop-transactional")
+    assert (mail.service, mail.operation) == ("sesv2", "SendEmail")  # Content.Raw
+    assert mail.subject == f"Your order {placed['order']} is confirmed"
+    assert mail.tags == {"category": "order-confirmation"}
+
+
+def test_on_ses_api_v2_throttling_is_retried(on_ses_v2: None, shop: Client, ses: SESMock) -> None:
+    # The same fault preset; API v2 answers it as TooManyRequestsException (HTTP 429).
+    ses.fail_next("SendEmail", "throttling")
+
+    status, placed = check_out(shop, CART)
+
+    assert (status, placed["confirmation_email"]) == (201, "sent")
+    assert len(ses.outbox) == 1
+    assert [(call.service, call.outcome) for call in ses.calls] == [
+        ("ses", "ok"),  # the shop fixture's CreateConfigurationSet
+        ("sesv2", "TooManyRequestsException"),
+        ("sesv2", "ok"),
+    ]
