@@ -169,8 +169,13 @@ def ses() -> Iterator[SESMock]:
     if hook.pytest_ses_event_published.get_hookimpls():
         fake._account.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
     try:
-        with activated(fake), _django_backend(fake):
-            yield fake
+        with activated(fake):
+            restoring = _django_backend(fake)
+            if restoring is None:
+                yield fake
+            else:
+                with restoring:
+                    yield fake
     finally:
         fake._stop_server()
     late = fake._late_matches()
@@ -186,11 +191,10 @@ def ses() -> Iterator[SESMock]:
         pytest.fail(problem, pytrace=False)
 
 
-def _django_backend(fake: SESMock) -> AbstractContextManager[None]:
+def _django_backend(fake: SESMock) -> AbstractContextManager[None] | None:
+    """What puts django-ses back for the test, if Django's test set-up swapped it out."""
     if not fake.settings.django_backend or "django.test.utils" not in sys.modules:
-        from contextlib import nullcontext
-
-        return nullcontext()
+        return None
     from pytest_ses._django import ses_backend_restored
 
     return ses_backend_restored()

@@ -326,7 +326,7 @@ def test_the_option_names_are_the_settings_fields() -> None:
     from pytest_ses._options import NAMES
     from pytest_ses._settings import Settings
 
-    assert NAMES == tuple(f.name for f in dataclasses.fields(Settings))
+    assert tuple(f.name for f in dataclasses.fields(Settings)) == NAMES
 
 
 def test_a_region_less_client_made_at_import_time_gets_a_hint(
