@@ -6,6 +6,7 @@ operation names, so that it accepts what the SDK in use can send.
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -20,4 +21,11 @@ def service_model() -> ServiceModel:
     """The model, loaded on first use (botocore is imported here, not at start-up)."""
     import botocore.session
 
-    return botocore.session.get_session().get_service_model(SERVICE)
+    # boto3.client() keeps its session's loaded models: when the application made its
+    # client that way, reuse the model already read instead of parsing the JSON again.
+    boto3 = sys.modules.get("boto3")
+    default = getattr(boto3, "DEFAULT_SESSION", None)
+    session = getattr(default, "_session", None)
+    if not isinstance(session, botocore.session.Session):
+        session = botocore.session.get_session()
+    return session.get_service_model(SERVICE)

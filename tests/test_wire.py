@@ -139,3 +139,24 @@ def test_hand_made_requests_get_ses_shaped_errors(body: bytes, code: str, status
     uuid.UUID(parsed["ResponseMetadata"]["RequestId"])
     if code == "Echo":
         assert parsed["Error"]["Message"] == "eu-west-1 ListIdentities {'MaxItems': 3} 1"
+
+
+def test_the_model_is_the_one_boto3_clients_already_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    import botocore.session
+
+    boto3.client("ses", region_name="us-east-1")  # sets up boto3's default session
+    default = boto3.DEFAULT_SESSION
+    assert default is not None
+
+    def no_new_session() -> None:
+        raise AssertionError("a new botocore session was made")
+
+    monkeypatch.setattr(botocore.session, "get_session", no_new_session)
+    model = service_model.__wrapped__()  # past the cache: the test process has one already
+    assert model.service_name == "ses"
+    assert model.operation_names == default._session.get_service_model("ses").operation_names
+
+    monkeypatch.undo()  # without a default session, a session of its own
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    assert service_model.__wrapped__().service_name == "ses"
