@@ -20,6 +20,11 @@ Medians over the runs; the difference is reported both as the difference of
 the medians and as the median of the paired (run-by-run) differences, of wall
 time and of the child's CPU time (user + system), which other processes on a
 shared machine disturb less than wall time.
+
+(c) With ``--callgrind`` (needs valgrind), the CPU instructions of one
+    ``python -m pytest --co -q`` with and without ``-p no:ses``, counted by
+    ``valgrind --tool=callgrind`` with ``PYTHONHASHSEED=0``: the same from run
+    to run whatever the machine's load, where (b) moves by more than the effect.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import importlib.metadata
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -244,6 +250,27 @@ def measure_wall(root: Path, runs: int, args: Sequence[str]) -> WallReport:
     return WallReport(samples["with"], samples["without"], cpu["with"], cpu["without"])
 
 
+# -- (c) instructions ------------------------------------------------------------------------------
+
+_COLLECTED = re.compile(r"Collected : (\d+)")
+
+
+def instructions(root: Path, extra: Sequence[str]) -> int:
+    """CPU instructions of one ``pytest --co -q`` run under callgrind."""
+    env = clean_env()
+    env["PYTHONHASHSEED"] = "0"  # the same dict layouts, so the same count, every run
+    command = [sys.executable, "-m", "pytest", "--co", "-q", *extra]
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)  # warm-up
+    proc = subprocess.run(
+        [*valgrind, *command], cwd=root, env=env, check=True, capture_output=True, text=True
+    )
+    match = _COLLECTED.search(proc.stderr)
+    if match is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{proc.stderr[-2000:]}")
+    return int(match.group(1))
+
+
 # -- report ----------------------------------------------------------------------------------------
 
 
@@ -272,7 +299,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=15, help="runs of each variant (default 15)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument(
+        "--callgrind", action="store_true", help="also count instructions with valgrind"
+    )
     args = parser.parse_args(argv)
+    if args.callgrind and shutil.which("valgrind") is None:
+        parser.error("--callgrind needs valgrind on PATH")
     if args.runs < 1:
         parser.error("--runs must be positive")
 
@@ -285,6 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         loaded, disabled, botocore_in_session = sanity(root)
         collect = measure_wall(root, args.runs, ["--co", "-q"])
         full = measure_wall(root, args.runs, ["-q"])
+        counted = (
+            (instructions(root, []), instructions(root, ["-p", "no:ses"]))
+            if args.callgrind
+            else None
+        )
 
     out: list[str] = []
     md = args.markdown
@@ -359,6 +396,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{bullet}sanity: plugin in the report header by default: {loaded}; "
         f"absent with -p no:ses: {disabled}"
     )
+    if counted is not None:
+        with_plugin, without = counted
+        out.append(
+            f"{bullet}(c) `pytest --co -q` under callgrind: {with_plugin / 1e6:.1f} M "
+            f"instructions with pytest-ses, {without / 1e6:.1f} M with `-p no:ses`: "
+            f"{(with_plugin - without) / 1e6:+.1f} M ({(with_plugin / without - 1) * 100:+.1f} %; "
+            f"about {(with_plugin / without - 1) * collect.median_without:.1f} ms of the "
+            f"{collect.median_without:.0f} ms run without the plugin)"
+        )
     out.append("")
     out.extend(table(["machine", ""], [[k, v] for k, v in machine(load, PACKAGES)], md))
     print("\n".join(out))

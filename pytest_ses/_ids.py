@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
+import os
+
+# Version 4 and the RFC 4122 variant, as uuid.uuid4() sets them.
+_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
 def new_uuid() -> str:
-    """A random version-4 UUID in its canonical text form (from os.urandom: fork-safe)."""
-    return str(uuid.uuid4())
+    """A random version-4 UUID in its canonical text form (from os.urandom: fork-safe).
+
+    The same text as ``str(uuid.uuid4())``, made without a ``UUID`` object:
+    every request makes one and every message another.
+    """
+    h = f"{int.from_bytes(os.urandom(16), 'big') & _CLEAR | _SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -24,6 +24,7 @@ clock (see :class:`_AsyncioProxy`).
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import functools
 import importlib.abc
@@ -517,6 +518,15 @@ def _watch(target: str, on_load: Callable[[types.ModuleType], None]) -> None:
         sys.meta_path.insert(0, _ImportWatcher(target, on_load))
 
 
+def _stop_watching() -> None:
+    """At exit, take the watchers that never fired off ``sys.meta_path``.
+
+    No import matters any more by then, and a finder left there keeps this
+    module's objects alive into interpreter shutdown, which makes exiting slower.
+    """
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _ImportWatcher)]
+
+
 def _append_handlers(handlers_module: types.ModuleType) -> None:
     # Only the list is touched here: botocore.handlers is still being imported
     # by botocore.session, so install() (which imports more) runs later.
@@ -534,6 +544,7 @@ def watch_botocore_import() -> None:
     """
     _watch(_BOTOCORE_HANDLERS, _append_handlers)
     _watch(_AIO_HOOKS, _map_aio_handlers)
+    atexit.register(_stop_watching)
 
 
 # -- aiobotocore --------------------------------------------------------------------------------

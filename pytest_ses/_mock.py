@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pytest_ses import _intercept
@@ -255,13 +255,15 @@ def mock_ses(**settings: Any) -> Iterator[SESMock]:
     fake.check()
 
 
-@contextmanager
-def activated(fake: SESMock) -> Iterator[None]:
+def activated(fake: SESMock) -> AbstractContextManager[None]:
     """``fake`` answers SES calls (and, if asked, takes ``time.sleep``) until the block ends."""
     if not fake.settings.virtual_sleep:
-        with _intercept.activate(fake):
-            yield
-        return
+        return _intercept.activate(fake)  # no wrapper around it: every test enters this
+    return _activated_with_virtual_sleep(fake)
+
+
+@contextmanager
+def _activated_with_virtual_sleep(fake: SESMock) -> Iterator[None]:
     from pytest_ses._sleeping import virtual_sleep
 
     with _intercept.activate(fake), virtual_sleep(fake.advance):

@@ -8,6 +8,7 @@ Three service ids reach SES's endpoint: ``ses`` (API v1, Query), ``sesv2``
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -36,5 +37,12 @@ def _loader() -> Loader:
     # One loader for every model: a botocore session per model would cost more than the model.
     import botocore.session
 
-    loader: Loader = botocore.session.get_session().get_component("data_loader")
+    # boto3.client() keeps its default session's loader, which caches the models it
+    # read: when the application made its client that way, reuse them instead of
+    # parsing botocore's JSON again.
+    boto3 = sys.modules.get("boto3")
+    session = getattr(getattr(boto3, "DEFAULT_SESSION", None), "_session", None)
+    if not isinstance(session, botocore.session.Session):
+        session = botocore.session.get_session()
+    loader: Loader = session.get_component("data_loader")
     return loader

@@ -1,34 +1,40 @@
 """The pytest face of pytest-ses: the ``ses`` fixture, the ``ses`` marker and ini options.
 
 Loaded on every pytest run through the ``pytest11`` entry point, so it stays
-cheap: botocore is never imported here (see ``_intercept.watch_botocore_import``).
+cheap: botocore is never imported here (see ``_intercept.watch_botocore_import``),
+nor the ``Settings`` class (ini options are checked with ``_options``). pytest
+and pluggy inspect every name in this module when they register it, so names
+used only in annotations are imported for type checkers only, and the hooks
+that matter only to tests using ``ses`` are registered when the first one runs.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Generator, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_ses import _intercept
-from pytest_ses._settings import HELP, Settings, parse_ini
+from pytest_ses import _intercept, _options
 
 if TYPE_CHECKING:
+    from collections.abc import Generator, Iterator
+    from contextlib import AbstractContextManager
+
     from pytest_ses._mock import SESMock
+    from pytest_ses._settings import Settings
 
 # Install the dormant hooks as soon as botocore is imported, which may be by a
 # conftest.py or an application module long before any fixture runs.
 _intercept.watch_botocore_import()
 
-_INI_SETTINGS = pytest.StashKey[Settings]()
+_INI_VALUES = pytest.StashKey[dict[str, Any]]()  # the ses_* ini options, checked
+# Made from them when a test first uses ses.
+_INI_SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 # Each test's fake, for the report hooks. Defined here, not in _artifacts, so
 # that tests which never use ``ses`` never import the reporting code.
 FAKE = pytest.StashKey["SESMock"]()
 _REPORTED_NOT_EMULATED = pytest.StashKey[bool]()  # the failed call already told the user
-_ARTIFACTS_ON = pytest.StashKey[bool]()  # --ses-artifacts or ses_artifacts given
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -45,8 +51,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="default region of the ses fixture (overrides the ses_region ini option)",
     )
-    for name in Settings.names():
-        help_text = HELP[name] + f"; @pytest.mark.ses({name}=...) overrides it per test"
+    for name in _options.NAMES:
+        help_text = _options.HELP[name] + f"; @pytest.mark.ses({name}=...) overrides it per test"
         if name == "verified_identities":
             parser.addini(f"ses_{name}", help_text, type="linelist", default=["*"])
         else:
@@ -77,24 +83,26 @@ def pytest_configure(config: pytest.Config) -> None:
         "14/s, or 200/day and 1/s in the sandbox); the closest marker wins over class and "
         "module markers, which win over the ses_* ini options.",
     )
-    config.stash[_INI_SETTINGS] = _ini_settings(config)
+    config.stash[_INI_VALUES] = _ini_values(config)
+    if config.getoption("ses_artifacts", None) or config.getini("ses_artifacts"):
+        config.pluginmanager.register(_Artifacts(), "ses-artifacts")
 
 
-def _ini_settings(config: pytest.Config) -> Settings:
+def _ini_values(config: pytest.Config) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name in Settings.names():
+    for name in _options.NAMES:
         raw = config.getini(f"ses_{name}")
         if raw in ("", []):
             continue
         try:
-            values[name] = parse_ini(name, raw)
+            values[name] = _options.parse_ini(name, raw)
         except ValueError as exc:
             raise pytest.UsageError(f"pytest-ses: {exc}") from None
     region = config.getoption("ses_region")
     if region:
         values["region"] = region
     try:
-        return Settings.from_mapping(values)
+        return _options.check(values)
     except (TypeError, ValueError) as exc:
         raise pytest.UsageError(f"pytest-ses: ini option {exc}") from None
 
@@ -102,8 +110,8 @@ def _ini_settings(config: pytest.Config) -> Settings:
 def pytest_report_header(config: pytest.Config) -> str:
     from pytest_ses import __version__
 
-    settings = config.stash[_INI_SETTINGS]
-    return f"pytest-ses {__version__}: default region {settings.region}"
+    region = config.stash[_INI_VALUES].get("region", _options.DEFAULT_REGION)
+    return f"pytest-ses {__version__}: default region {region}"
 
 
 def _marker_settings(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
@@ -139,7 +147,12 @@ def ses() -> Iterator[SESMock]:
 
     node = _setting_up[0]
     config = node.config
-    base = config.stash[_INI_SETTINGS]
+    base = config.stash.get(_INI_SETTINGS, None)
+    if base is None:  # the first test using ses
+        from pytest_ses._settings import Settings
+
+        base = config.stash[_INI_SETTINGS] = Settings(**config.stash[_INI_VALUES])
+        config.pluginmanager.register(_Reporting(), "ses-reporting")
     problem = None
     try:
         fake = SESMock(base.merged(_marker_settings(node)))
@@ -156,8 +169,13 @@ def ses() -> Iterator[SESMock]:
     if hook.pytest_ses_event_published.get_hookimpls():
         fake._account.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
     try:
-        with activated(fake), _django_backend(fake):
-            yield fake
+        with activated(fake):
+            restoring = _django_backend(fake)
+            if restoring is None:
+                yield fake
+            else:
+                with restoring:
+                    yield fake
     finally:
         fake._stop_server()
     late = fake._late_matches()
@@ -173,9 +191,10 @@ def ses() -> Iterator[SESMock]:
         pytest.fail(problem, pytrace=False)
 
 
-def _django_backend(fake: SESMock) -> AbstractContextManager[None]:
+def _django_backend(fake: SESMock) -> AbstractContextManager[None] | None:
+    """What puts django-ses back for the test, if Django's test set-up swapped it out."""
     if not fake.settings.django_backend or "django.test.utils" not in sys.modules:
-        return nullcontext()
+        return None
     from pytest_ses._django import ses_backend_restored
 
     return ses_backend_restored()
@@ -203,61 +222,53 @@ def pytest_make_collect_report(
     return report
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """A failed phase of a test that used ``ses`` shows what was sent and rejected."""
-    report = yield
-    fake = item.stash.get(FAKE, None)
-    if fake is not None and report.failed:
-        from pytest_ses._artifacts import describe_failure
+class _Reporting:
+    """Hooks for tests that used ``ses``: registered when the first such test sets up."""
 
-        describe_failure(item, report, fake)
-        note = fake._not_emulated_note() if report.when == "call" else None
-        if note:  # told with this failure rather than as a second one at teardown
-            report.sections.append(("pytest-ses", note[0].upper() + note[1:]))
-            item.stash[_REPORTED_NOT_EMULATED] = True
-    if fake is not None and report.when == "teardown":
-        del item.stash[FAKE]  # items live all session; their fakes need not
-    return report
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """A failed phase of a test that used ``ses`` shows what was sent and rejected."""
+        report = yield
+        fake = item.stash.get(FAKE, None)
+        if fake is not None and report.failed:
+            from pytest_ses._artifacts import describe_failure
 
-
-def _artifacts_on(config: pytest.Config) -> bool:
-    on = config.stash.get(_ARTIFACTS_ON, None)
-    if on is None:
-        on = config.stash[_ARTIFACTS_ON] = bool(
-            config.getoption("ses_artifacts", None) or config.getini("ses_artifacts")
-        )
-    return on
+            describe_failure(item, report, fake)
+            note = fake._not_emulated_note() if report.when == "call" else None
+            if note:  # told with this failure rather than as a second one at teardown
+                report.sections.append(("pytest-ses", note[0].upper() + note[1:]))
+                item.stash[_REPORTED_NOT_EMULATED] = True
+        if fake is not None and report.when == "teardown":
+            del item.stash[FAKE]  # items live all session; their fakes need not
+        return report
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if _artifacts_on(config):
+class _Artifacts:
+    """Hooks for --ses-artifacts / ses_artifacts: registered only when artifacts are on."""
+
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
         from pytest_ses._artifacts import name_folders
 
         name_folders(config, [item.nodeid for item in items])
 
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if not hasattr(session.config, "workerinput"):  # xdist's controller writes it
+            from pytest_ses._artifacts import write_top_index
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    config = session.config
-    is_worker = hasattr(config, "workerinput")
-    if not is_worker and (
-        config.getoption("ses_artifacts", None) or config.getini("ses_artifacts")
-    ):
-        from pytest_ses._artifacts import write_top_index
+            write_top_index(session.config)
 
-        write_top_index(config)
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, None, None]:
+        """Once every fixture is torn down (mail sent by finalizers included), write artifacts."""
+        try:
+            return (yield)
+        finally:
+            fake = item.stash.get(FAKE, None)
+            if fake is not None:
+                from pytest_ses._artifacts import write_for
 
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
-    """Once every fixture is torn down (mail sent by finalizers included), write artifacts."""
-    try:
-        return (yield)
-    finally:
-        fake = item.stash.get(FAKE, None)
-        if fake is not None and _artifacts_on(item.config):
-            from pytest_ses._artifacts import write_for
-
-            write_for(item, fake)
+                write_for(item, fake)

@@ -305,7 +305,7 @@ def test_loading_the_plugin_loads_neither_botocore_nor_the_fake() -> None:
     code = (
         "import sys, pytest_ses.plugin, pytest_ses\n"
         "heavy = [m for m in sys.modules if m.startswith(('botocore', 'boto3', 'pytest_ses._fake',"
-        " 'pytest_ses._mock', 'pytest_ses._wire.query'))]\n"
+        " 'pytest_ses._mock', 'pytest_ses._wire.query', 'pytest_ses._settings'))]\n"
         "assert not heavy, heavy\n"
         "assert pytest_ses.SESMock.__name__ == 'SESMock'  # public names load on first use\n"
         "try:\n"
@@ -317,6 +317,16 @@ def test_loading_the_plugin_loads_neither_botocore_nor_the_fake() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_option_names_are_the_settings_fields() -> None:
+    # The plugin declares its ini options from _options.NAMES without creating Settings.
+    import dataclasses
+
+    from pytest_ses._options import NAMES
+    from pytest_ses._settings import Settings
+
+    assert tuple(f.name for f in dataclasses.fields(Settings)) == NAMES
 
 
 def test_a_region_less_client_made_at_import_time_gets_a_hint(

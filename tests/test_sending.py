@@ -722,6 +722,19 @@ with pytest_ses.mock_ses() as ses:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_ids_are_version_4_uuids_in_canonical_form() -> None:
+    import uuid
+
+    from pytest_ses._ids import new_uuid
+
+    for _ in range(2000):
+        text = new_uuid()
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
+
+
 def test_a_forked_process_makes_message_ids_of_its_own() -> None:
     # In a fresh process: forking the test process itself (with its threads) is unsafe.
     done = subprocess.run(

@@ -12,6 +12,7 @@ from botocore.model import OperationModel
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
+from pytest_ses import _model
 from pytest_ses._errors import SESError
 from pytest_ses._model import service_model
 from pytest_ses._wire.query import decode, encode_error, encode_result, respond
@@ -139,3 +140,25 @@ def test_hand_made_requests_get_ses_shaped_errors(body: bytes, code: str, status
     uuid.UUID(parsed["ResponseMetadata"]["RequestId"])
     if code == "Echo":
         assert parsed["Error"]["Message"] == "eu-west-1 ListIdentities {'MaxItems': 3} 1"
+
+
+def test_the_model_is_the_one_boto3_clients_already_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    import botocore.session
+
+    boto3.client("ses", region_name="us-east-1")  # sets up boto3's default session
+    default = boto3.DEFAULT_SESSION
+    assert default is not None
+
+    def no_new_session() -> None:
+        raise AssertionError("a new botocore session was made")
+
+    monkeypatch.setattr(botocore.session, "get_session", no_new_session)
+    # Past the cache: the test process has a loader already.
+    assert _model._loader.__wrapped__() is default._session.get_component("data_loader")
+
+    monkeypatch.undo()  # without a default session, a session of its own
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    loader = _model._loader.__wrapped__()
+    assert loader is not default._session.get_component("data_loader")
+    assert loader.load_service_model("ses", "service-2")["metadata"]["protocol"] == "query"
