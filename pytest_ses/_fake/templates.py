@@ -22,7 +22,7 @@ from pytest_ses._fake.outcomes import rendering_failure
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.pausing import check_sending_enabled
 from pytest_ses._fake.registry import Params, Result, operation
-from pytest_ses._fake.sending import Content, send_content
+from pytest_ses._fake.sending import Content, Extras, send_content
 from pytest_ses._fake.tags import check_tags
 from pytest_ses._fake.validation import NameRule
 
@@ -202,9 +202,22 @@ def _template_name(params: Params) -> str:
     return str(name)
 
 
-def _send_templated(
-    account: Account, region: Region, params: Params, operation: str, found: Template, data: Any
+def send_templated(
+    account: Account,
+    region: Region,
+    params: Params,
+    operation: str,
+    found: Template,
+    data: Any,
+    service: str = "ses",
+    extra: Extras | None = None,
 ) -> Result:
+    """Render ``found`` with ``data`` and send it with SendEmail's addressing members of ``params``.
+
+    A render failure is accepted (a MessageId) but nothing is delivered: SES
+    publishes a Rendering Failure event instead. ``service`` and ``extra`` as for
+    ``send_content``.
+    """
     try:
         content: Content | None = render_template(found, data)
         error = ""
@@ -217,14 +230,16 @@ def _send_templated(
         )
         rendering_failure(account, region, message, error, found.name)
 
-    return send_content(account, region, params, operation, content, failed, (found.name, data))
+    return send_content(
+        account, region, params, operation, content, failed, (found.name, data), service, extra
+    )
 
 
 @operation("SendTemplatedEmail")
 def send_templated_email(account: Account, region: Region, params: Params) -> Result:
     found = get_template(region, _template_name(params))
     data = parse_data(params["TemplateData"], "InvalidParameterValue", found.name)
-    return _send_templated(account, region, params, "SendTemplatedEmail", found, data)
+    return send_templated(account, region, params, "SendTemplatedEmail", found, data)
 
 
 # A bulk destination's failure, by the SES error it would have raised alone.
@@ -262,7 +277,7 @@ def send_bulk_templated_email(account: Account, region: Region, params: Params) 
             one = {**shared, "Destination": entry["Destination"]}
             if tags:
                 one["Tags"] = [{"Name": k, "Value": v} for k, v in tags.items()]
-            result = _send_templated(account, region, one, "SendBulkTemplatedEmail", found, data)
+            result = send_templated(account, region, one, "SendBulkTemplatedEmail", found, data)
         except SESError as exc:
             status = _BULK_STATUS.get(exc.code)
             if status is None:
