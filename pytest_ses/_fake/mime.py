@@ -135,7 +135,7 @@ def _attachment_part(file: AttachmentPart) -> str:
     if file.encoding == "base64":
         data = base64.encodebytes(file.content).decode("ascii").replace("\n", CRLF)
     elif file.encoding == "quoted-printable":
-        data = binascii.b2a_qp(file.content).decode("ascii").replace("\n", CRLF)
+        data = binascii.b2a_qp(file.content, istext=False).decode("ascii").replace("\n", CRLF)
     else:  # 7bit: checked to be ASCII already
         data = file.content.decode("ascii").replace("\r\n", "\n").replace("\n", CRLF)
     return f"{head}{CRLF}{data}"
