@@ -127,9 +127,10 @@ class SESMock(AssertionsAPI, EventsAPI):
 
         ``operation`` is an operation name of SES API v1 or v2 (``"SendEmail"``,
         or boto3's ``"send_email"``), or ``"*"`` for any; it applies to either API's
-        operation of that name, and API v2 answers with its own error codes. ``code`` is an SES error code or a
-        preset: ``"throttling"``, ``"message_rejected"``, ``"account_sending_paused"``,
-        ``"service_unavailable"``, ``"internal_failure"``. Each attempt botocore
+        operation of that name, and API v2 answers with its own error codes. ``code``
+        is an SES error code or a preset: ``"throttling"``, ``"message_rejected"``,
+        ``"account_sending_paused"``, ``"service_unavailable"``, ``"internal_failure"``.
+        Each attempt botocore
         makes uses one, so ``times=1`` of a retryable error is absorbed by a retry.
         A fault still queued at the end of the test fails it.
         """
