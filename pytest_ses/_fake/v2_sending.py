@@ -64,6 +64,7 @@ _HEADER_VALUE = re.compile(r"^[\x20-\x7e\t]*$")
 _CONTENT_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$")
 _CONTENT_ID = re.compile(r"^[\x21-\x3b\x3d\x3f-\x7e]+$")  # printable ASCII but < and >
 _ENCODINGS = {"BASE64": "base64", "QUOTED_PRINTABLE": "quoted-printable", "SEVEN_BIT": "7bit"}
+_CONTENT_KINDS = frozenset(("Simple", "Raw", "Template"))
 # Members of features the fake does not emulate: refused, never silently ignored.
 _NOT_EMULATED = {
     "ListManagementOptions": "contact lists and topics",
@@ -75,22 +76,21 @@ _NOT_EMULATED = {
 
 @operation("SendEmail", service=SERVICE)
 def send_email(account: Account, region: Region, params: Params) -> Result:
-    for member, feature in _NOT_EMULATED.items():
-        if member in params:
-            name = f"SendEmail with {member} ({feature})"
-            account.not_emulated.append(f"{SERVICE}:{name}")
-            raise NotEmulatedError(name, SERVICE)
+    if not _NOT_EMULATED.keys().isdisjoint(params):
+        member = next(m for m in _NOT_EMULATED if m in params)
+        name = f"SendEmail with {member} ({_NOT_EMULATED[member]})"
+        account.not_emulated.append(f"{SERVICE}:{name}")
+        raise NotEmulatedError(name, SERVICE)
     content = params["Content"]
-    given = [kind for kind in ("Simple", "Raw", "Template") if kind in content]
-    if len(given) != 1:
+    if len(content) != 1 or not _CONTENT_KINDS.issuperset(content):
         raise invalid_parameter(  # inferred
             "Content must hold exactly one of Simple, Raw and Template."
         )
-    if given[0] == "Raw":
+    if "Raw" in content:
         return send_raw(account, region, _raw_params(params), "SendEmail", SERVICE)
     shared = _simple_params(params)
-    if given[0] == "Simple":
-        simple = content["Simple"]
+    simple = content.get("Simple")
+    if simple is not None:
         subject = simple["Subject"]
         body = simple["Body"]
         return send_content(
@@ -123,20 +123,22 @@ def _simple_params(params: Params) -> Params:
     if not source:
         raise invalid_parameter("Missing required parameter FromEmailAddress.")  # inferred
     shared: Params = {"Source": source, "Destination": params.get("Destination", {})}
-    for v2_name, v1_name in _RENAMED:
-        if v2_name in params:
-            shared[v1_name] = params[v2_name]
+    for v2_name, value in params.items():
+        v1_name = _RENAMED.get(v2_name)
+        if v1_name is not None:
+            shared[v1_name] = value
     return shared
 
 
-_RENAMED = (
-    ("ReplyToAddresses", "ReplyToAddresses"),
-    ("FeedbackForwardingEmailAddress", "ReturnPath"),
-    ("FromEmailAddressIdentityArn", "SourceArn"),
-    ("FeedbackForwardingEmailAddressIdentityArn", "ReturnPathArn"),
-    ("EmailTags", "Tags"),
-    ("ConfigurationSetName", "ConfigurationSetName"),
-)
+# v2 member -> the v1 member of the same meaning (the rest are read by the handler itself)
+_RENAMED = {
+    "ReplyToAddresses": "ReplyToAddresses",
+    "FeedbackForwardingEmailAddress": "ReturnPath",
+    "FromEmailAddressIdentityArn": "SourceArn",
+    "FeedbackForwardingEmailAddressIdentityArn": "ReturnPathArn",
+    "EmailTags": "Tags",
+    "ConfigurationSetName": "ConfigurationSetName",
+}
 
 
 def _raw_params(params: Params) -> Params:
@@ -155,7 +157,7 @@ def _raw_params(params: Params) -> Params:
     if params.get("FromEmailAddressIdentityArn"):
         # The API reference: for raw content it overrides X-SES-SOURCE-ARN and X-SES-FROM-ARN.
         shared["SourceArn"] = shared["FromArn"] = params["FromEmailAddressIdentityArn"]
-    for v2_name, v1_name in _RENAMED:
+    for v2_name, v1_name in _RENAMED.items():
         if v2_name in params and v1_name not in shared and v2_name != "ReplyToAddresses":
             shared[v1_name] = params[v2_name]
     return shared

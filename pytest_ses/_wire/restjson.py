@@ -198,6 +198,20 @@ def _members(shape: Shape) -> tuple[_Member, ...]:
     )
 
 
+# Types whose JSON value is already the params' value.
+_AS_IS = frozenset(("string", "integer", "long", "boolean"))
+
+
+@cache
+def _body_members(shape: Shape) -> dict[str, tuple[str, Shape, bool]]:
+    """A structure's body members by wire name: (params name, shape, value taken as is)."""
+    return {
+        member.wire: (member.name, member.shape, member.shape.type_name in _AS_IS)
+        for member in _members(shape)
+        if not member.location
+    }
+
+
 def decode(
     operation: OperationModel,
     labels: Mapping[str, str],
@@ -359,12 +373,14 @@ def _from_json(value: Any, shape: Shape) -> Any:
         if type(value) is not dict or shape.is_document_type:  # type: ignore[attr-defined]
             return value
         out = {}
-        for member in _members(shape):
-            if member.location:
+        # The keys present, not every member of the model: most members are absent.
+        members = _body_members(shape)
+        for key, item in value.items():
+            found = members.get(key)
+            if found is None or item is None:  # JSON null: absent, as botocore skips None
                 continue
-            item = value.get(member.wire)
-            if item is not None:  # JSON null: absent, as botocore skips None
-                out[member.name] = _from_json(item, member.shape)
+            name, member_shape, as_is = found
+            out[name] = item if as_is else _from_json(item, member_shape)
         return out
     if kind == "list":
         if type(value) is not list:
