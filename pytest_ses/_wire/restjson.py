@@ -203,6 +203,12 @@ _AS_IS = frozenset(("string", "integer", "long", "boolean"))
 
 
 @cache
+def _located_members(shape: Shape) -> tuple[_Member, ...]:
+    """The members outside the body (URI, query string, headers)."""
+    return tuple(member for member in _members(shape) if member.location)
+
+
+@cache
 def _body_members(shape: Shape) -> dict[str, tuple[str, Shape, bool]]:
     """A structure's body members by wire name: (params name, shape, value taken as is)."""
     return {
@@ -232,10 +238,8 @@ def decode(
     else:
         params.update(_from_json(_json_object(body), shape))
     arguments: dict[str, list[str]] | None = None
-    for member in _members(shape):
+    for member in _located_members(shape):
         location = member.location
-        if not location:
-            continue
         if location == "uri":
             if member.wire in labels:
                 params[member.name] = _from_text(labels[member.wire], member.shape)
@@ -386,6 +390,8 @@ def _from_json(value: Any, shape: Shape) -> Any:
         if type(value) is not list:
             return value
         item_shape = shape.member  # type: ignore[attr-defined]
+        if item_shape.type_name in _AS_IS:
+            return list(value)
         return [None if item is None else _from_json(item, item_shape) for item in value]
     if kind == "map":
         if type(value) is not dict:

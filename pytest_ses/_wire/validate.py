@@ -63,13 +63,22 @@ def _valid(value: Any, shape: Any, types: bool) -> bool:
         members = shape.members
         for name, item in value.items():
             member = members.get(name)
-            if member is not None and item is not None and not _valid(item, member, types):
+            if member is None or item is None:
+                continue
+            if type(item) is str:  # most members are strings: no call for them
+                if types and member.type_name != "string":
+                    return False
+            elif not _valid(item, member, types):
                 return False
         return True
     if kind == "list":
         if type(value) is not list:
             return False
         item_shape = shape.member
+        if item_shape.type_name == "string":  # the common list, checked without a call an item
+            if types:
+                return all(type(item) is str for item in value)
+            return all(item is not None for item in value)
         return all(item is not None and _valid(item, item_shape, types) for item in value)
     if kind == "map":
         if type(value) is not dict:
