@@ -573,3 +573,32 @@ def test_fail_next_takes_v2_only_operation_names(v2: SESV2Client, ses: SESMock) 
     ses.clear_faults()
     with pytest.raises(TypeError, match="SES has no operation 'get_acount'; did you mean"):
         ses.fail_next("get_acount", "throttling")
+
+
+# -- requests botocore did not validate --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"Content": {"Simple": {"Body": {}}}},
+         "1 validation error detected: Value null at 'content.simple.subject' failed to satisfy "
+         "constraint: Member must not be null"),
+        ({"Content": {"Simple": SIMPLE}, "Destination": {"ToAddresses": [7]}},
+         "1 validation error detected: Value '7' at 'destination.toAddresses.1.member' failed to "
+         "satisfy constraint: Member must be a string"),
+        ({"Content": {"Simple": SIMPLE}, "EmailTags": [{"Name": "a"}]},
+         "1 validation error detected: Value null at 'emailTags.1.member.value' failed to "
+         "satisfy constraint: Member must not be null"),
+    ],
+)  # fmt: skip
+def test_unvalidated_requests_get_aws_wording(
+    make_v2: Callable[..., SESV2Client], ses: SESMock, params: dict[str, Any], message: str | None
+) -> None:
+    from botocore.config import Config
+
+    loose = make_v2(config=Config(parameter_validation=False, retries={"total_max_attempts": 1}))
+    call = lambda: loose.send_email(FromEmailAddress=SENDER, **params)  # noqa: E731
+    error = raises_ses_error(call, "BadRequestException", message)
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert len(ses.outbox) == 0

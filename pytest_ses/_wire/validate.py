@@ -88,7 +88,7 @@ def _valid(value: Any, shape: Any, types: bool) -> bool:
             type(key) is str and item is not None and _valid(item, value_shape, types)
             for key, item in value.items()
         )
-    return not types or _scalar_ok(kind, value)
+    return not types or scalar_ok(kind, value)
 
 
 def validation_error(found: Sequence[str], code: str = "ValidationError") -> SESError:
@@ -148,11 +148,12 @@ def _check(value: Any, shape: Any, path: str, found: list[str], types: bool) -> 
                 found.append(_null(where))
             else:
                 _check(item, shape.value, where, found, types)
-    elif types and not _scalar_ok(kind, value):
+    elif types and not scalar_ok(kind, value):
         found.append(_wrong(value, path, kind))
 
 
-def _scalar_ok(kind: str, value: Any) -> bool:
+def scalar_ok(kind: str, value: Any) -> bool:
+    """Whether ``value`` is of the model's scalar type ``kind``."""
     if kind == "string":
         return isinstance(value, str)
     if kind in _BITS:
