@@ -145,13 +145,15 @@ def send_content(
             new_id,
             now,
         )
-        raw = mime.build(
+        mail = mime.build(
             headers + list(extra.headers) if extra else headers,
             text,
             html,
             extra.attachments if extra else (),
         )
-        _check_size(len(raw))
+        _check_size(len(mail))
+        if extra:  # else the outbox keeps the builder: the bytes are made again when read
+            raw = mail
 
     envelope = _envelope(
         source,
