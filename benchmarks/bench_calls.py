@@ -25,6 +25,10 @@ Contenders (one boto3 SES client each, created once):
 ``moto mock_aws``
     Only if moto is installed; ``with mock_aws(): ...`` around the timed loop.
 
+The ``sesv2 send_email`` group sends the same message through SES API v2
+(``Content.Simple``) from a ``sesv2`` client: pytest-ses against its own floor,
+a ``before-send.sesv2`` handler returning the prebuilt JSON answer, unsigned.
+
 Nothing touches the network: the floor answers before sending, the Stubber
 before building a request, moto and pytest-ses in ``before-send``. Dummy
 credentials are put in ``os.environ`` only while the floor, Stubber and moto
@@ -126,6 +130,20 @@ OPERATIONS = (
 )
 
 
+V2_GROUP = "sesv2 send_email"
+V2_SEND: dict[str, Any] = {
+    "FromEmailAddress": SENDER,
+    "Destination": {"ToAddresses": ["to@example.com"]},
+    "Content": {
+        "Simple": {
+            "Subject": {"Data": "Hello"},
+            "Body": {"Text": {"Data": "A short plain-text body."}},
+        }
+    },
+}
+V2_SEND_BODY = b'{"MessageId":"0100018f-0000-0000-0000-000000000000-000000"}'
+
+
 # -- helpers ---------------------------------------------------------------------------------------
 
 
@@ -159,6 +177,28 @@ class _Raw:
 
     def stream(self, **kwargs: Any) -> Iterator[bytes]:
         yield self._payload
+
+
+def new_v2_client() -> Any:
+    """An SES API v2 client from a fresh botocore session."""
+    return botocore.session.Session().create_client("sesv2", region_name=REGION)
+
+
+def add_v2_null_handlers(client: Any, body: bytes) -> None:
+    """Answer every sesv2 call on ``client`` with ``body`` (JSON), unsigned."""
+    made: list[AWSResponse] = []
+
+    def before_send(request: Any, **kwargs: Any) -> AWSResponse:
+        if not made:
+            headers: Any = {"Content-Type": "application/json", "Content-Length": str(len(body))}
+            made.append(AWSResponse(request.url, 200, headers, _Raw(body)))
+        return made[0]
+
+    def choose_signer(**kwargs: Any) -> Any:
+        return botocore.UNSIGNED
+
+    client.meta.events.register("before-send.sesv2", before_send)
+    client.meta.events.register("choose-signer.sesv2", choose_signer)
 
 
 def add_null_handlers(client: SESClient, bodies: dict[str, bytes]) -> None:
@@ -264,6 +304,8 @@ class Setup:
     moto_version: str | None
     send_email: bool
     notes: list[str] = field(default_factory=list)
+    v2_null_client: Any = None
+    v2_fake_client: Any = None
 
 
 def prepare() -> Setup:
@@ -277,11 +319,15 @@ def prepare() -> Setup:
     notes: list[str] = []
     null_client = dummy_client()
     stub_client = dummy_client()
+    with patched_environ(DUMMY_CREDENTIALS):
+        v2_null_client = new_v2_client()
+    add_v2_null_handlers(v2_null_client, V2_SEND_BODY)
 
     import pytest_ses
 
     with pytest_ses.mock_ses(**FAKE_SETTINGS):  # installs the hooks into botocore
         fake_client = new_client()
+        v2_fake_client = new_v2_client()
     dormant_client = dummy_client()
     why_not = send_email_status()
     send_email = why_not is None
@@ -312,6 +358,8 @@ def prepare() -> Setup:
         moto_version,
         send_email,
         notes,
+        v2_null_client,
+        v2_fake_client,
     )
 
 
@@ -354,6 +402,26 @@ def per_call_rows(setup: Setup, op: Operation, calls: int) -> list[Row]:
 
         rows.append(Row(group, "moto mock_aws", moto, calls))
     return rows
+
+
+def v2_send_rows(setup: Setup, calls: int) -> list[Row]:
+    import pytest_ses
+
+    def loop(client: Any, n: int) -> int:
+        call = client.send_email
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            call(**V2_SEND)
+        return time.perf_counter_ns() - start
+
+    def fake(n: int) -> int:
+        with pytest_ses.mock_ses(**FAKE_SETTINGS):
+            return loop(setup.v2_fake_client, n)
+
+    def null(n: int) -> int:
+        return loop(setup.v2_null_client, n)
+
+    return [Row(V2_GROUP, FAKE, fake, calls), Row(V2_GROUP, FLOOR, null, calls)]
 
 
 def enter_exit_rows(setup: Setup, iterations: int) -> list[Row]:
@@ -481,6 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if op.method == "send_email" and not setup.send_email:
             continue
         groups.append(per_call_rows(setup, op, args.calls))
+    if setup.send_email:
+        groups.append(v2_send_rows(setup, args.calls))
     groups.append(enter_exit_rows(setup, args.calls))
     for group in groups:
         run(group, args.rounds)

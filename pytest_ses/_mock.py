@@ -126,10 +126,12 @@ class SESMock(AssertionsAPI, EventsAPI, NotificationsAPI):
     ) -> None:
         """Answer the next ``times`` attempts of ``operation`` with an SES error.
 
-        ``operation`` is an SES operation name (``"SendEmail"``, or boto3's
-        ``"send_email"``), or ``"*"`` for any. ``code`` is an SES error code or a
-        preset: ``"throttling"``, ``"message_rejected"``, ``"account_sending_paused"``,
-        ``"service_unavailable"``, ``"internal_failure"``. Each attempt botocore
+        ``operation`` is an operation name of SES API v1 or v2 (``"SendEmail"``,
+        or boto3's ``"send_email"``), or ``"*"`` for any; it applies to either API's
+        operation of that name, and API v2 answers with its own error codes. ``code``
+        is an SES error code or a preset: ``"throttling"``, ``"message_rejected"``,
+        ``"account_sending_paused"``, ``"service_unavailable"``, ``"internal_failure"``.
+        Each attempt botocore
         makes uses one, so ``times=1`` of a retryable error is absorbed by a retry.
         A fault still queued at the end of the test fails it.
         """
@@ -271,12 +273,20 @@ def _activated_with_virtual_sleep(fake: SESMock) -> Iterator[None]:
 
 
 def _operation_name(operation: str) -> str:
-    """``"SendEmail"`` or ``"send_email"`` -> ``"SendEmail"``, checked against SES's model."""
+    """``"SendEmail"`` or ``"send_email"`` -> ``"SendEmail"``, checked against SES's models.
+
+    Names of API v1 and v2 are both taken; a fault applies to the operation of that
+    name whichever API is called (``SendEmail`` exists in both).
+    """
     if operation == "*":
         return operation
     from pytest_ses._fake.validation import operation_names
 
-    known = operation_names()
+    if operation in operation_names():
+        return operation
+    from pytest_ses._model import service_model
+
+    known = sorted({*operation_names(), *service_model("sesv2").operation_names})
     if operation in known:
         return operation
     by_snake = {_snake(name): name for name in known}

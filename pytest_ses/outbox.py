@@ -25,7 +25,7 @@ from pytest_ses._matching import (
 T = TypeVar("T")
 
 MESSAGE_FIELDS = (
-    "message_id", "operation", "region", "source", "destinations", "to", "cc", "bcc",
+    "message_id", "operation", "service", "region", "source", "destinations", "to", "cc", "bcc",
     "reply_to", "subject", "text", "html", "attachments", "headers", "tags",
     "configuration_set", "raw", "timestamp", "return_path", "source_arn", "from_arn",
     "return_path_arn", "template", "template_data",

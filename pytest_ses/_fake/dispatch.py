@@ -47,6 +47,12 @@ _V2_ERRORS: dict[str, tuple[str, int]] = {
     "AccountSendingPausedException": _PAUSED,
     "ConfigurationSetSendingPausedException": _PAUSED,
 }
+# Where v1 uses one code for two limits, v2 tells them apart: (v1 code, message) -> v2's.
+# Inferred: SES documents LimitExceededException for v2 sends, and v1 says Throttling
+# for the daily quota as for the send rate; the rate stays TooManyRequestsException.
+_V2_BY_MESSAGE: dict[tuple[str, str], tuple[str, int]] = {
+    ("Throttling", "Daily message quota exceeded."): ("LimitExceededException", 400),
+}
 # Front door (botocore service name) -> its table; "ses" answers with the rules' own codes.
 _TRANSLATIONS = {"sesv2": _V2_ERRORS, "pinpoint-email": _V2_ERRORS}
 
@@ -76,7 +82,9 @@ def _load_families() -> None:
 def translate(error: SESError, service: str) -> SESError:
     """``error`` as the front door ``service`` names it."""
     table = _TRANSLATIONS.get(service)
-    found = table.get(error.code) if table else None
+    if table is None:
+        return error
+    found = _V2_BY_MESSAGE.get((error.code, error.message)) or table.get(error.code)
     if found is None:
         return error
     code, status = found

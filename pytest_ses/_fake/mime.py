@@ -14,6 +14,8 @@ import email.utils
 import functools
 import itertools
 import re
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from pytest_ses._errors import invalid_parameter
 
@@ -74,14 +76,28 @@ def _text_part(content: str, charset: str, subtype: str) -> str:
     )
 
 
+class AttachmentPart(NamedTuple):
+    """A file API v2's SendEmail attaches, as the MIME part will say it."""
+
+    filename: str
+    content_type: str
+    content: bytes
+    disposition: str  # "attachment" or "inline"
+    content_id: str | None
+    description: str | None
+    encoding: str  # "base64", "quoted-printable" or "7bit"
+
+
 def build(
     headers: list[tuple[str, str]],
     text: tuple[str, str] | None,
     html: tuple[str, str] | None,
+    attachments: Sequence[AttachmentPart] = (),
 ) -> bytes:
     """The MIME message for SendEmail: ``headers`` then the text and/or HTML parts.
 
-    ``text`` and ``html`` are (content, charset) pairs.
+    ``text`` and ``html`` are (content, charset) pairs. With ``attachments`` the
+    bodies and the files share a multipart/mixed.
     """
     head = "".join(f"{name}: {value}{CRLF}" for name, value in headers)
     head += f"MIME-Version: 1.0{CRLF}"
@@ -90,14 +106,39 @@ def build(
     ]
     if not parts:
         parts = [_text_part("", "UTF-8", "plain")]
-    if len(parts) == 1:
-        return (head + parts[0]).encode("ascii")
+    body = parts[0] if len(parts) == 1 else _multipart("alternative", parts)
+    if attachments:
+        body = _multipart("mixed", [body, *(_attachment_part(a) for a in attachments)])
+    return (head + body).encode("ascii")
+
+
+def _multipart(subtype: str, parts: list[str]) -> str:
     boundary = f"----=_Part_{next(_boundaries)}_pytest_ses"
-    body = "".join(f"--{boundary}{CRLF}{part}{CRLF}" for part in parts)
+    inner = "".join(f"--{boundary}{CRLF}{part}{CRLF}" for part in parts)
     return (
-        f'{head}Content-Type: multipart/alternative; boundary="{boundary}"{CRLF}{CRLF}'
-        f"{body}--{boundary}--{CRLF}"
-    ).encode("ascii")
+        f'Content-Type: multipart/{subtype}; boundary="{boundary}"{CRLF}{CRLF}'
+        f"{inner}--{boundary}--{CRLF}"
+    )
+
+
+def _attachment_part(file: AttachmentPart) -> str:
+    name = encode_header_text(file.filename, "UTF-8").replace("\\", "\\\\").replace('"', '\\"')
+    head = (
+        f'Content-Type: {file.content_type}; name="{name}"{CRLF}'
+        f'Content-Disposition: {file.disposition}; filename="{name}"{CRLF}'
+        f"Content-Transfer-Encoding: {file.encoding}{CRLF}"
+    )
+    if file.content_id:
+        head += f"Content-ID: <{file.content_id}>{CRLF}"
+    if file.description:
+        head += f"Content-Description: {encode_header_text(file.description, 'UTF-8')}{CRLF}"
+    if file.encoding == "base64":
+        data = base64.encodebytes(file.content).decode("ascii").replace("\n", CRLF)
+    elif file.encoding == "quoted-printable":
+        data = binascii.b2a_qp(file.content, istext=False).decode("ascii").replace("\n", CRLF)
+    else:  # 7bit: checked to be ASCII already
+        data = file.content.decode("ascii").replace("\r\n", "\n").replace("\n", CRLF)
+    return f"{head}{CRLF}{data}"
 
 
 def split_headers(raw: bytes) -> tuple[list[tuple[str, str]], bytes, bytes]:

@@ -76,6 +76,13 @@ def default_configuration_set(region: Region, source: Address) -> str | None:
     return None
 
 
+class Extras(NamedTuple):
+    """What API v2's Simple and Template content add to the message SES writes."""
+
+    headers: Sequence[tuple[str, str]]  # after SES's own, as given
+    attachments: Sequence[mime.AttachmentPart]
+
+
 class Content(NamedTuple):
     """What a SendEmail-shaped message says: given by SendEmail, rendered for a template."""
 
@@ -108,6 +115,7 @@ def send_content(
     on_failed_render: Callable[[SentMessage], None] | None = None,
     template: tuple[str | None, Any] | None = None,
     service: str = "ses",
+    extra: Extras | None = None,
 ) -> Result:
     """Send ``content`` with SendEmail's addressing members of ``params``, after SES's checks.
 
@@ -115,6 +123,7 @@ def send_content(
     and counted, but nothing is delivered; ``on_failed_render`` gets the message
     SES would have sent. ``template`` is (name, parsed data), kept on the message.
     ``service`` names the API that sent it, as ``SentMessage.service`` reports.
+    ``extra`` holds API v2's custom headers and attachments, already checked.
     """
     source = addresses.parse(params["Source"])
     destination = params["Destination"]
@@ -136,24 +145,32 @@ def send_content(
     subject_text, subject_charset, text, html = content or Content("", "UTF-8", None, None)
     now = account.clock.time()
     new_id = message_id(region.name, now)
+    raw: bytes | Callable[[SentMessage], bytes]
     raw = _mime_builder(subject_charset, text[1] if text else None, html[1] if html else None)
-    # The MIME is built when a test reads it; now only if the message may be near the limit.
+    # The MIME is built when a test reads it; now only if the message may be near the limit,
+    # or has v2's headers or attachments (which the message does not hold to rebuild it from).
     bodies = (len(text[0]) if text else 0) + (len(html[0]) if html else 0)
-    if _size_bound(subject_text, bodies, [source, *recipients, *reply_to]) > MAX_MESSAGE_BYTES:
+    if extra or (
+        _size_bound(subject_text, bodies, [source, *recipients, *reply_to]) > MAX_MESSAGE_BYTES
+    ):
+        headers = _send_email_headers(
+            source.original,
+            [a.original for a in reply_to],
+            [a.original for a in to],
+            [a.original for a in cc],
+            mime.encode_header_text(subject_text, subject_charset),
+            new_id,
+            now,
+        )
         mail = mime.build(
-            _send_email_headers(
-                source.original,
-                [a.original for a in reply_to],
-                [a.original for a in to],
-                [a.original for a in cc],
-                mime.encode_header_text(subject_text, subject_charset),
-                new_id,
-                now,
-            ),
+            headers + list(extra.headers) if extra else headers,
             text,
             html,
+            extra.attachments if extra else (),
         )
         _check_size(len(mail))
+        if extra:  # else the outbox keeps the builder: the bytes are made again when read
+            raw = mail
 
     envelope = _envelope(
         region,
@@ -252,6 +269,18 @@ def _send_email_headers(
 
 @operation("SendRawEmail")
 def send_raw_email(account: Account, region: Region, params: Params) -> Result:
+    return send_raw(account, region, params, "SendRawEmail")
+
+
+def send_raw(
+    account: Account, region: Region, params: Params, operation: str, service: str = "ses"
+) -> Result:
+    """Send the raw message of SendRawEmail-shaped ``params``, after SES's checks.
+
+    Besides SendRawEmail's members, ``params`` may hold ``ReturnPath`` (API v2's
+    feedback forwarding address): it overrides the message's Return-Path.
+    ``service`` names the API that sent it, as ``SentMessage.service`` reports.
+    """
     data: bytes = params.get("RawMessage", {}).get("Data", b"")
     _check_size(len(data))
     headers, newline, body = mime.split_headers(data)
@@ -265,9 +294,12 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         source = from_header[0]
     else:
         raise invalid_parameter("Missing required header 'From'.")
-    return_path = [
-        a for value in _all(headers, "Return-Path") for a in addresses.parse_header_list(value)
-    ]
+    if params.get("ReturnPath"):
+        return_path = [addresses.parse(params["ReturnPath"])]
+    else:
+        return_path = [
+            a for value in _all(headers, "Return-Path") for a in addresses.parse_header_list(value)
+        ]
     to = _header_addresses(headers, "To")
     cc = _header_addresses(headers, "Cc")
     bcc = _header_addresses(headers, "Bcc")
@@ -305,7 +337,7 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
     sent = _message(
         account,
         region,
-        "SendRawEmail",
+        operation,
         new_id,
         envelope,
         mime.join_headers(delivered, newline, body),
@@ -322,6 +354,8 @@ def send_raw_email(account: Account, region: Region, params: Params) -> Result:
         mail_headers=headers,
     )
     sent.source_given = bool(params.get("Source"))
+    if service != "ses":
+        sent.service = service
     return _record(account, region, sent, envelope, now)
 
 

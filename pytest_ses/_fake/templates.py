@@ -24,6 +24,7 @@ from pytest_ses._fake.pausing import check_sending_enabled
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.sending import (
     Content,
+    Extras,
     check_senders_verified,
     send_content,
     sender_addresses,
@@ -229,11 +230,13 @@ def send_templated(
     found: Template,
     data: Any,
     service: str = "ses",
+    extra: Extras | None = None,
 ) -> Result:
-    """Send ``found`` rendered with ``data``, with the SendEmail-shaped addressing of ``params``.
+    """Render ``found`` with ``data`` and send it with SendEmail's addressing members of ``params``.
 
-    A render failure is still an accepted send (SES answers a MessageId): it is
-    kept in ``render_failures`` and published as a Rendering Failure event.
+    A render failure is accepted (a MessageId) but nothing is delivered: SES
+    publishes a Rendering Failure event instead. ``service`` and ``extra`` as for
+    ``send_content``.
     """
     try:
         content: Content | None = render_template(found, data)
@@ -249,7 +252,7 @@ def send_templated(
 
     # An inline template (v2's TemplateContent) has no name to report.
     named = (found.name or None, data)
-    return send_content(account, region, params, operation, content, failed, named, service)
+    return send_content(account, region, params, operation, content, failed, named, service, extra)
 
 
 @operation("SendTemplatedEmail")

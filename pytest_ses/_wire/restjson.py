@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, unquote
 from pytest_ses._errors import SESError
 from pytest_ses._ids import new_uuid
 from pytest_ses._model import service_model
-from pytest_ses._wire.validate import problems, validation_error
+from pytest_ses._wire.validate import problems, scalar_ok, validation_error
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
@@ -74,13 +74,16 @@ def respond(
             service, SESError("UnknownOperationException", message, status=404), request_id
         )
     operation, labels = found
+    doubts: list[str] = []
     try:
-        params = decode(operation, labels, query, headers, body)
+        params = decode(operation, labels, query, headers, body, doubts)
     except WireError as exc:
         return encode_error(service, SESError("BadRequestException", str(exc)), request_id)
-    refused = validate(params, operation)
-    if refused is not None:
-        return encode_error(service, refused, request_id)
+    # A body whose decoding found every member in order needs no second walk.
+    if doubts or not _body_only(operation):
+        refused = validate(params, operation)
+        if refused is not None:
+            return encode_error(service, refused, request_id)
     try:
         result = backend.dispatch(region, operation.name, params, attempt, service)
     except SESError as exc:
@@ -198,14 +201,46 @@ def _members(shape: Shape) -> tuple[_Member, ...]:
     )
 
 
+# Types whose JSON value is already the params' value.
+_AS_IS = frozenset(("string", "integer", "long", "boolean"))
+
+
+@cache
+def _located_members(shape: Shape) -> tuple[_Member, ...]:
+    """The members outside the body (URI, query string, headers)."""
+    return tuple(member for member in _members(shape) if member.location)
+
+
+@cache
+def _body_members(shape: Shape) -> dict[str, tuple[str, Shape, bool]]:
+    """A structure's body members by wire name: (params name, shape, value taken as is)."""
+    return {
+        member.wire: (member.name, member.shape, member.shape.type_name in _AS_IS)
+        for member in _members(shape)
+        if not member.location
+    }
+
+
+@cache
+def _body_only(operation: OperationModel) -> bool:
+    """Whether all of ``operation``'s input is in its JSON body (nothing in the URI or headers)."""
+    shape = operation.input_shape
+    return shape is None or ("payload" not in shape.serialization and not _located_members(shape))
+
+
 def decode(
     operation: OperationModel,
     labels: Mapping[str, str],
     query: str,
     headers: Mapping[str, str],
     body: bytes,
+    doubts: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One request -> params as boto3 accepts them (timestamps as datetimes, blobs as bytes)."""
+    """One request -> params as boto3 accepts them (timestamps as datetimes, blobs as bytes).
+
+    With ``doubts``, the JSON body is also checked as :func:`validate` would check
+    it: anything that might fail is noted there (empty: the body is valid).
+    """
     shape = operation.input_shape
     if shape is None:
         return {}
@@ -215,13 +250,13 @@ def decode(
         value = _payload(shape.members[payload], body)
         if value is not None:
             params[payload] = value
+    elif doubts is not None:
+        params.update(_checked(_json_object(body), shape, doubts))
     else:
         params.update(_from_json(_json_object(body), shape))
     arguments: dict[str, list[str]] | None = None
-    for member in _members(shape):
+    for member in _located_members(shape):
         location = member.location
-        if not location:
-            continue
         if location == "uri":
             if member.wire in labels:
                 params[member.name] = _from_text(labels[member.wire], member.shape)
@@ -359,17 +394,21 @@ def _from_json(value: Any, shape: Shape) -> Any:
         if type(value) is not dict or shape.is_document_type:  # type: ignore[attr-defined]
             return value
         out = {}
-        for member in _members(shape):
-            if member.location:
+        # The keys present, not every member of the model: most members are absent.
+        members = _body_members(shape)
+        for key, item in value.items():
+            found = members.get(key)
+            if found is None or item is None:  # JSON null: absent, as botocore skips None
                 continue
-            item = value.get(member.wire)
-            if item is not None:  # JSON null: absent, as botocore skips None
-                out[member.name] = _from_json(item, member.shape)
+            name, member_shape, as_is = found
+            out[name] = item if as_is else _from_json(item, member_shape)
         return out
     if kind == "list":
         if type(value) is not list:
             return value
         item_shape = shape.member  # type: ignore[attr-defined]
+        if item_shape.type_name in _AS_IS:
+            return list(value)
         return [None if item is None else _from_json(item, item_shape) for item in value]
     if kind == "map":
         if type(value) is not dict:
@@ -383,6 +422,70 @@ def _from_json(value: Any, shape: Shape) -> Any:
     if kind == "blob":
         return _blob(value)
     return value
+
+
+@cache
+def _required_wires(shape: Shape) -> tuple[str, ...]:
+    members = _body_members(shape)
+    required = shape.required_members
+    return tuple(wire for wire, (name, _, _) in members.items() if name in required)
+
+
+def _checked(value: Any, shape: Shape, doubts: list[str]) -> Any:
+    """:func:`_from_json`, noting in ``doubts`` whatever :func:`validate` might refuse.
+
+    Strict on purpose: a doubt only sends the request through the full check,
+    which has the final word and AWS's wording.
+    """
+    kind = shape.type_name
+    if kind == "structure":
+        if type(value) is not dict or shape.is_document_type:  # type: ignore[attr-defined]
+            doubts.append(kind)
+            return value
+        for wire in _required_wires(shape):
+            if value.get(wire) is None:
+                doubts.append(wire)
+        out = {}
+        members = _body_members(shape)
+        for key, item in value.items():
+            found = members.get(key)
+            if found is None or item is None:
+                continue
+            name, member_shape, as_is = found
+            if not as_is:
+                out[name] = _checked(item, member_shape, doubts)
+                continue
+            plain = type(item) is str and member_shape.type_name == "string"
+            if not plain and not scalar_ok(member_shape.type_name, item):
+                doubts.append(key)
+            out[name] = item
+        return out
+    if kind == "list":
+        if type(value) is not list:
+            doubts.append(kind)
+            return value
+        item_shape = shape.member  # type: ignore[attr-defined]
+        if item_shape.type_name == "string":
+            if not all(type(item) is str for item in value):
+                doubts.append(kind)
+            return list(value)
+        if None in value:
+            doubts.append(kind)
+        return [None if item is None else _checked(item, item_shape, doubts) for item in value]
+    if kind == "map":
+        if type(value) is not dict:
+            doubts.append(kind)
+            return value
+        value_shape = shape.value  # type: ignore[attr-defined]
+        if None in value.values():
+            doubts.append(kind)
+        return {
+            k: None if v is None else _checked(v, value_shape, doubts) for k, v in value.items()
+        }
+    decoded = _from_json(value, shape)
+    if not scalar_ok(kind, decoded):
+        doubts.append(kind)
+    return decoded
 
 
 def _timestamp(raw: Any) -> Any:

@@ -40,9 +40,55 @@ def problems(value: Any, shape: Any, *, types: bool = True) -> list[str]:
     the model does not have are ignored, as AWS ignores them. ``types=False``
     checks only that required members are present (scalars are not looked at).
     """
+    if _valid(value, shape, types):  # the common case, without spelling out any path
+        return []
     found: list[str] = []
     _check(value, shape, "", found, types)
     return found
+
+
+def _valid(value: Any, shape: Any, types: bool) -> bool:
+    """True when :func:`_check` would find nothing; False when it may find something.
+
+    Walks only the members present, and leaves anything unusual (a Mapping that
+    is no dict, a str subclass as a map key) to ``_check``, which is the authority.
+    """
+    kind = shape.type_name
+    if kind == "structure":
+        if type(value) is not dict:
+            return False
+        for name in shape.required_members:
+            if value.get(name) is None:
+                return False
+        members = shape.members
+        for name, item in value.items():
+            member = members.get(name)
+            if member is None or item is None:
+                continue
+            if type(item) is str:  # most members are strings: no call for them
+                if types and member.type_name != "string":
+                    return False
+            elif not _valid(item, member, types):
+                return False
+        return True
+    if kind == "list":
+        if type(value) is not list:
+            return False
+        item_shape = shape.member
+        if item_shape.type_name == "string":  # the common list, checked without a call an item
+            if types:
+                return all(type(item) is str for item in value)
+            return all(item is not None for item in value)
+        return all(item is not None and _valid(item, item_shape, types) for item in value)
+    if kind == "map":
+        if type(value) is not dict:
+            return False
+        value_shape = shape.value
+        return all(
+            type(key) is str and item is not None and _valid(item, value_shape, types)
+            for key, item in value.items()
+        )
+    return not types or scalar_ok(kind, value)
 
 
 def validation_error(found: Sequence[str], code: str = "ValidationError") -> SESError:
@@ -102,11 +148,12 @@ def _check(value: Any, shape: Any, path: str, found: list[str], types: bool) -> 
                 found.append(_null(where))
             else:
                 _check(item, shape.value, where, found, types)
-    elif types and not _scalar_ok(kind, value):
+    elif types and not scalar_ok(kind, value):
         found.append(_wrong(value, path, kind))
 
 
-def _scalar_ok(kind: str, value: Any) -> bool:
+def scalar_ok(kind: str, value: Any) -> bool:
+    """Whether ``value`` is of the model's scalar type ``kind``."""
     if kind == "string":
         return isinstance(value, str)
     if kind in _BITS:
