@@ -177,3 +177,29 @@ def test_on_ses_api_v2_throttling_is_retried(on_ses_v2: None, shop: Client, ses:
         ("sesv2", "TooManyRequestsException"),
         ("sesv2", "ok"),
     ]
+
+
+@pytest.fixture
+def on_anymail() -> Iterator[None]:
+    """The shop sending through django-anymail's Amazon SES backend, which uses API v2."""
+    pytest.importorskip("anymail")
+    anymail = {
+        "AMAZON_SES_CLIENT_PARAMS": {"region_name": settings.AWS_SES_REGION_NAME},
+        "AMAZON_SES_CONFIGURATION_SET_NAME": settings.AWS_SES_CONFIGURATION_SET,
+    }
+    backend = "anymail.backends.amazon_ses.EmailBackend"
+    with override_settings(EMAIL_BACKEND=backend, ANYMAIL=anymail):
+        yield
+
+
+def test_with_django_anymail_the_confirmation_goes_out_the_same(
+    on_anymail: None, shop: Client, ses: SESMock
+) -> None:
+    status, placed = check_out(shop, CART)
+
+    assert (status, placed["confirmation_email"]) == (201, "sent")
+    (mail,) = ses.assert_sent(to="dana@example.com", configuration_set="shop-transactional")
+    assert (mail.service, mail.operation) == ("sesv2", "SendEmail")
+    assert mail.subject == f"Your order {placed['order']} is confirmed"
+    (invoice,) = mail.attachments
+    assert invoice.filename == f"invoice-{placed['order']}.pdf"
