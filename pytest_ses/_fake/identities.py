@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from pytest_ses._errors import invalid_parameter
-from pytest_ses._fake.account import Account, Region, add_identity, check_domain, check_email
+from pytest_ses._fake.account import (
+    Account,
+    Identity,
+    Region,
+    add_identity,
+    check_domain,
+    check_email,
+)
 from pytest_ses._fake.paging import page
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._settings import WILDCARD
@@ -84,21 +91,23 @@ def delete_verified_email_address(account: Account, region: Region, params: Para
 def get_identity_verification_attributes(
     account: Account, region: Region, params: Params
 ) -> Result:
-    wanted = params["Identities"]
-    if len(wanted) > MAX_ATTRIBUTE_QUERY:
-        raise invalid_parameter(
-            f"At most {MAX_ATTRIBUTE_QUERY} identities can be requested at once, got {len(wanted)}."
-        )
     attributes = {}
-    for name in wanted:
-        identity = region.identities.get(name.lower())
-        if identity is None:
-            continue  # SES leaves out identities it does not know
+    for name, identity in known_identities(region, params["Identities"]):
         entry = {"VerificationStatus": "Success"}
         if identity.token:
             entry["VerificationToken"] = identity.token
         attributes[name] = entry
     return {"VerificationAttributes": attributes}
+
+
+def known_identities(region: Region, wanted: list[str]) -> list[tuple[str, Identity]]:
+    """The identities of ``wanted`` that exist, by the name asked for (an attributes query)."""
+    if len(wanted) > MAX_ATTRIBUTE_QUERY:
+        raise invalid_parameter(
+            f"At most {MAX_ATTRIBUTE_QUERY} identities can be requested at once, got {len(wanted)}."
+        )
+    # SES leaves out identities it does not know.
+    return [(name, found) for name in wanted if (found := region.identities.get(name.lower()))]
 
 
 def send_quota(account: Account, region: Region) -> Result:

@@ -29,7 +29,7 @@ from pytest_ses._fake.events import (
     mail_headers,
     mail_object,
 )
-from pytest_ses._fake.identities import MAX_ATTRIBUTE_QUERY
+from pytest_ses._fake.identities import known_identities
 from pytest_ses._fake.message import SentMessage
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._ids import new_uuid
@@ -364,16 +364,8 @@ def set_identity_headers_in_notifications_enabled(
 def get_identity_notification_attributes(
     account: Account, region: Region, params: Params
 ) -> Result:
-    wanted = params["Identities"]
-    if len(wanted) > MAX_ATTRIBUTE_QUERY:
-        raise invalid_parameter(
-            f"At most {MAX_ATTRIBUTE_QUERY} identities can be requested at once, got {len(wanted)}."
-        )
     attributes = {}
-    for name in wanted:
-        identity = region.identities.get(name.lower())
-        if identity is None:
-            continue  # SES leaves out identities it does not know
+    for name, identity in known_identities(region, params["Identities"]):
         entry: dict[str, Any] = {f"{kind}Topic": identity.topics[kind] for kind in TYPES
                                  if kind in identity.topics}  # fmt: skip
         entry["ForwardingEnabled"] = identity.feedback_forwarding
