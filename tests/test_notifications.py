@@ -513,3 +513,15 @@ def test_the_types_are_exported() -> None:
 
     assert pytest_ses.Notification.__name__ == "Notification"
     assert pytest_ses.Feedback.__name__ == "Feedback"
+
+
+def test_notification_attributes_of_at_most_100_identities(client: SESClient) -> None:
+    names = [f"u{n}@example.com" for n in range(101)]
+    error = raises_ses_error(
+        lambda: client.get_identity_notification_attributes(Identities=names),
+        "InvalidParameterValue",
+        "At most 100 identities can be requested at once, got 101.",
+    )
+    assert isinstance(error, modeled(client, "ClientError"))
+    got = client.get_identity_notification_attributes(Identities=names[:100])
+    assert got["NotificationAttributes"] == {}  # none of them is an identity
