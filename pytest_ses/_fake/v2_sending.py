@@ -18,15 +18,11 @@ from pytest_ses._errors import NotEmulatedError, invalid_parameter
 from pytest_ses._fake import mime
 from pytest_ses._fake.registry import Params, Result, operation
 from pytest_ses._fake.sending import Content, Extras, send_content, send_raw
-from pytest_ses._fake.templates import (
-    checked_template,
-    get_template,
-    parse_data,
-    send_templated,
-)
+from pytest_ses._fake.templates import send_templated
+from pytest_ses._fake.v2_templates import resolve_template
 
 if TYPE_CHECKING:
-    from pytest_ses._fake.account import Account, Region, Template
+    from pytest_ses._fake.account import Account, Region
 
 SERVICE = "sesv2"
 MAX_HEADER_VALUE = 870  # the API reference's limit (the model allows 995)
@@ -108,10 +104,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
             extra=_extras(simple),
         )
     template = content["Template"]
-    found = _template(account, region, template)
-    if "TemplateData" not in template:
-        raise invalid_parameter("Template data is required.")  # inferred
-    data = parse_data(template["TemplateData"], "InvalidParameterValue", found.name)
+    found, data = resolve_template(account, region, template)
     return send_templated(
         account, region, shared, "SendEmail", found, data, SERVICE, _extras(template)
     )
@@ -167,23 +160,6 @@ def _part(part: dict[str, str] | None) -> tuple[str, str] | None:
     if part is None:
         return None
     return part.get("Data", ""), mime.check_charset(part.get("Charset"))
-
-
-def _template(account: Account, region: Region, given: dict[str, Any]) -> Template:
-    """The stored template named (or ARN'd) by ``given``, or the one it holds inline."""
-    named = [key for key in ("TemplateName", "TemplateArn", "TemplateContent") if key in given]
-    if len(named) != 1:
-        raise invalid_parameter(  # inferred
-            "Template must hold exactly one of TemplateName, TemplateArn and TemplateContent."
-        )
-    if "TemplateContent" in given:
-        inline = given["TemplateContent"]
-        return checked_template(
-            "inline", inline.get("Subject"), inline.get("Text"), inline.get("Html"),
-            account.clock.now(),
-        )  # fmt: skip
-    name = given.get("TemplateName") or given["TemplateArn"].rpartition("template/")[2]
-    return get_template(region, name)
 
 
 def _extras(content: dict[str, Any]) -> Extras | None:
