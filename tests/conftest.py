@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
     from pytest_ses import SESMock
 
+# Skips, on an older botocore, what its models cannot express (see the module).
+from tests.old_botocore import pytest_runtest_call  # noqa: F401
+
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 STAMP = dt.datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=dt.timezone.utc)
 
@@ -55,17 +58,19 @@ def v2(make_v2: Callable[..., SESV2Client]) -> SESV2Client:
     return make_v2()
 
 
-def needs_model(service: str, operation: str, *members: str) -> None:
+def needs_model(service: str, operation: str, *members: str, result: bool = False) -> None:
     """Skip the test where the installed botocore's model lacks ``operation`` or the member path.
 
-    The oldest botocore we support (tox's ``oldest`` env) predates some SES API v2 members.
+    The path is into the operation's input, or with ``result=True`` its output. The
+    oldest botocore we support (tox's ``oldest`` env) predates some SES API v2 members.
     """
     import botocore.session
 
     model = botocore.session.get_session().get_service_model(service)
     if operation not in model.operation_names:
         pytest.skip(f"{service} {operation} is not in botocore {botocore.__version__}")
-    shape: Any = model.operation_model(operation).input_shape
+    found = model.operation_model(operation)
+    shape: Any = found.output_shape if result else found.input_shape
     for name in members:
         shape = getattr(shape, "member", shape)  # a list: its member's members
         if name not in shape.members:

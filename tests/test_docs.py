@@ -61,6 +61,7 @@ def test_every_snippet_compiles(name: str, code: str) -> None:
 def test_every_test_snippet_runs(pytester: pytest.Pytester) -> None:
     for name, code, _ in RUNNABLE:
         pytester.makepyfile(**{f"test_snippet_{name}": runnable(code)})
+    pytester.makeconftest((ROOT / "tests" / "old_botocore.py").read_text(encoding="utf-8"))
     result = pytester.runpytest_subprocess(
         "-p", "no:randomly", "-rA", "-p", "no:cacheprovider", "--continue-on-collection-errors"
     )

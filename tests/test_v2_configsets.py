@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import modeled, raises_ses_error
+from tests.conftest import modeled, needs_model, raises_ses_error
 
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
@@ -186,6 +186,7 @@ def test_a_bad_option_is_a_bad_request_and_makes_no_set(
 
 
 def test_max_delivery_seconds_out_of_range_is_a_bad_request(make_v2: Any) -> None:
+    needs_model("sesv2", "PutConfigurationSetDeliveryOptions", "MaxDeliverySeconds")
     from botocore.config import Config
 
     # botocore checks the model's range itself; a client that does not is answered by SES.
@@ -323,6 +324,7 @@ def test_tracking_delivery_and_reputation_options_are_v1s(
 
 
 def test_vdm_and_archiving_options_are_kept_and_read_back(v2: SESV2Client) -> None:
+    needs_model("sesv2", "PutConfigurationSetArchivingOptions")
     v2.create_configuration_set(ConfigurationSetName="vdm")
     archive = f"arn:aws:ses:us-east-1:{ACCOUNT}:mailmanager-archive/a-" + "0" * 24
     v2.put_configuration_set_vdm_options(

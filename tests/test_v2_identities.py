@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import raises_ses_error
+from tests.conftest import needs_model, raises_ses_error
 
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
@@ -198,6 +198,7 @@ def test_identities_are_per_region(make_v2: Callable[..., SESV2Client]) -> None:
 
 
 def test_get_an_address(v2: SESV2Client) -> None:
+    needs_model("sesv2", "GetEmailIdentity", "VerificationInfo", result=True)
     v2.create_email_identity(EmailIdentity="ann@example.com")
     assert answer(v2.get_email_identity(EmailIdentity="Ann@Example.com")) == {
         "IdentityType": "EMAIL_ADDRESS",

@@ -177,6 +177,7 @@ def test_deleting_a_set_drops_its_tags(v2: SESV2Client, tagged: str) -> None:
 
 
 def test_a_template_is_tagged_by_its_arn(v2: SESV2Client, client: SESClient) -> None:
+    needs_model("sesv2", "GetEmailTemplate", "Tags", result=True)
     client.create_template(Template={"TemplateName": "welcome", "SubjectPart": "Hi"})
     arn = PREFIX + "template/welcome"
     v2.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "growth"}])
