@@ -87,29 +87,50 @@ def active() -> Active | None:
 @contextmanager
 def activate(fake: Active) -> Iterator[None]:
     """Make ``fake`` answer every SES call in the process until the block ends."""
-    install()
-    saved = _patch_environ(fake._default_region)
-    with _stack_lock:
-        _stack.append(fake)
+    saved = push(fake)
     try:
         yield
     finally:
-        with _stack_lock:
-            _stack.remove(fake)
-        _restore_environ(saved)
+        pop(fake, saved)
+
+
+def push(fake: Active) -> dict[str, str | None]:
+    """Start :func:`activate`'s block; what it returns goes to :func:`pop`.
+
+    Apart for the ``ses`` fixture, which every test using SES runs, to spare it
+    a context manager.
+    """
+    if not _installed:
+        install()
+    saved = _patch_environ(fake._default_region)
+    with _stack_lock:
+        _stack.append(fake)
+    return saved
+
+
+def pop(fake: Active, saved: dict[str, str | None]) -> None:
+    """End :func:`activate`'s block for ``fake``."""
+    with _stack_lock:
+        _stack.remove(fake)
+    _restore_environ(saved)
 
 
 def _patch_environ(region: str) -> dict[str, str | None]:
     # No credentials and no region must still work: never wait on the
     # instance-metadata endpoint, and let boto3.client("ses") find a region.
+    # Only what differs is written (each write is a putenv) and so restored;
+    # each variable is read once (each read encodes and decodes).
     environ = os.environ
-    wanted = dict(_ENV_WHILE_ACTIVE)
-    if not environ.get("AWS_DEFAULT_REGION"):  # botocore reads AWS_REGION only on Lambda
-        wanted["AWS_DEFAULT_REGION"] = region
-    # Only what differs is written (each write is a putenv) and so restored.
-    saved = {key: environ.get(key) for key, value in wanted.items() if environ.get(key) != value}
-    for key in saved:
-        environ[key] = wanted[key]
+    saved: dict[str, str | None] = {}
+    for key, value in _ENV_WHILE_ACTIVE.items():
+        current = environ.get(key)
+        if current != value:
+            saved[key] = current
+            environ[key] = value
+    current = environ.get("AWS_DEFAULT_REGION")
+    if not current:  # botocore reads AWS_REGION only on Lambda
+        saved["AWS_DEFAULT_REGION"] = current
+        environ["AWS_DEFAULT_REGION"] = region
     return saved
 
 

@@ -11,6 +11,7 @@ that matter only to tests using ``ses`` are registered when the first one runs.
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -34,7 +35,6 @@ _INI_SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 # Each test's fake, for the report hooks. Defined here, not in _artifacts, so
 # that tests which never use ``ses`` never import the reporting code.
 FAKE = pytest.StashKey["SESMock"]()
-_REPORTED_NOT_EMULATED = pytest.StashKey[bool]()  # the failed call already told the user
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -115,9 +115,17 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def _marker_settings(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
+    # What node.iter_markers("ses") yields (each node's own markers, the closest node
+    # first), found by a plain walk up the parents: its generators cost several times more.
+    found = []
+    parent: Any = node
+    while parent is not None:
+        if parent.own_markers:
+            found += [mark for mark in parent.own_markers if mark.name == "ses"]
+        parent = parent.parent
     merged: dict[str, Any] = {}
-    # iter_markers yields the closest marker first; apply the farthest first.
-    for marker in reversed(list(node.iter_markers("ses"))):
+    # Apply the farthest first, so that the closest wins.
+    for marker in reversed(found):
         if marker.args:
             raise TypeError(
                 f"@pytest.mark.ses takes keyword settings only, got positional {marker.args!r}"
@@ -130,6 +138,8 @@ def _marker_settings(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
 # pytest 9 every ``request`` argument costs an ``inspect.signature`` per test, which
 # was the largest single share of what the fixture cost a suite.
 _setting_up: list[pytest.Item] = []
+# The last config's base settings (the ini options'), read without the stash lookups.
+_base: list[Any] = [None, None]
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -147,12 +157,16 @@ def ses() -> Iterator[SESMock]:
 
     node = _setting_up[0]
     config = node.config
-    base = config.stash.get(_INI_SETTINGS, None)
-    if base is None:  # the first test using ses
-        from pytest_ses._settings import Settings
+    if _base[0] is config:
+        base = _base[1]
+    else:
+        base = config.stash.get(_INI_SETTINGS, None)
+        if base is None:  # the first test using ses
+            from pytest_ses._settings import Settings
 
-        base = config.stash[_INI_SETTINGS] = Settings(**config.stash[_INI_VALUES])
-        config.pluginmanager.register(_Reporting(), "ses-reporting")
+            base = config.stash[_INI_SETTINGS] = Settings(**config.stash[_INI_VALUES])
+            config.pluginmanager.register(_Reporting(), "ses-reporting")
+        _base[:] = [config, base]
     problem = None
     try:
         fake = SESMock(base.merged(_marker_settings(node)))
@@ -168,20 +182,24 @@ def ses() -> Iterator[SESMock]:
         fake._account.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
     if hook.pytest_ses_event_published.get_hookimpls():
         fake._account.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
+    restoring = _django_backend(fake)
     try:
-        with activated(fake):
-            restoring = _django_backend(fake)
-            if restoring is None:
+        if restoring is None and not fake._settings.virtual_sleep:
+            # activated(fake) without a context manager around it: every test runs this.
+            saved = _intercept.push(fake)
+            try:
                 yield fake
-            else:
-                with restoring:
-                    yield fake
+            finally:
+                _intercept.pop(fake, saved)
+        else:
+            with activated(fake), (restoring or nullcontext()):
+                yield fake
     finally:
         fake._stop_server()
     late = fake._late_matches()
     if late:
         node.add_report_section("teardown", "pytest-ses", "\n".join(late))
-    if node.stash.get(_REPORTED_NOT_EMULATED, False):
+    if fake._not_emulated_reported:
         fake.forget_not_emulated()  # the failed call's report says it already: once is enough
     try:
         fake.check()
@@ -239,7 +257,7 @@ class _Reporting:
             note = fake._not_emulated_note() if report.when == "call" else None
             if note:  # told with this failure rather than as a second one at teardown
                 report.sections.append(("pytest-ses", note[0].upper() + note[1:]))
-                item.stash[_REPORTED_NOT_EMULATED] = True
+                fake._not_emulated_reported = True
         if fake is not None and report.when == "teardown":
             del item.stash[FAKE]  # items live all session; their fakes need not
         return report
