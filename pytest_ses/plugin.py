@@ -32,9 +32,15 @@ _intercept.watch_botocore_import()
 _INI_VALUES = pytest.StashKey[dict[str, Any]]()  # the ses_* ini options, checked
 # Made from them when a test first uses ses.
 _INI_SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
-# Each test's fake, for the report hooks. Defined here, not in _artifacts, so
-# that tests which never use ``ses`` never import the reporting code.
-FAKE = pytest.StashKey["SESMock"]()
+# The last test that used ``ses`` and its fake, for the report hooks: [item, fake].
+# One slot rather than the item's stash, as tests run one at a time: it costs the
+# hooks of every phase nothing to read, and nothing to clear at teardown.
+_current: list[Any] = [None, None]
+
+
+def current_fake(item: pytest.Item) -> SESMock | None:
+    """The fake of ``item``, if it used ``ses`` and is the last test that did."""
+    return _current[1] if _current[0] is item else None
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -157,16 +163,7 @@ def ses() -> Iterator[SESMock]:
 
     node = _setting_up[0]
     config = node.config
-    if _base[0] is config:
-        base = _base[1]
-    else:
-        base = config.stash.get(_INI_SETTINGS, None)
-        if base is None:  # the first test using ses
-            from pytest_ses._settings import Settings
-
-            base = config.stash[_INI_SETTINGS] = Settings(**config.stash[_INI_VALUES])
-            config.pluginmanager.register(_Reporting(), "ses-reporting")
-        _base[:] = [config, base]
+    base = _base[1] if _base[0] is config else _base_settings(config)
     problem = None
     try:
         fake = SESMock(base.merged(_marker_settings(node)))
@@ -175,7 +172,7 @@ def ses() -> Iterator[SESMock]:
     if problem:
         pytest.fail(problem, pytrace=False)
     # For the report hooks; set here, so a later fixture's failure at set-up still shows it.
-    node.stash[FAKE] = fake
+    _current[:] = [node, fake]
     hook = config.hook
     # Observe only when someone implements the hooks: sending stays cheap otherwise.
     if hook.pytest_ses_message_sent.get_hookimpls():
@@ -192,7 +189,7 @@ def ses() -> Iterator[SESMock]:
             finally:
                 _intercept.pop(fake, saved)
         else:
-            with activated(fake), (restoring or nullcontext()):
+            with activated(fake), restoring or nullcontext():
                 yield fake
     finally:
         fake._stop_server()
@@ -207,6 +204,18 @@ def ses() -> Iterator[SESMock]:
         problem = str(exc)
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+def _base_settings(config: pytest.Config) -> Settings:
+    """The ini options' settings, made (and the report hooks registered) by the first test."""
+    base = config.stash.get(_INI_SETTINGS, None)
+    if base is None:
+        from pytest_ses._settings import Settings
+
+        base = config.stash[_INI_SETTINGS] = Settings(**config.stash[_INI_VALUES])
+        config.pluginmanager.register(_Reporting(), "ses-reporting")
+    _base[:] = [config, base]
+    return base
 
 
 def _django_backend(fake: SESMock) -> AbstractContextManager[None] | None:
@@ -243,24 +252,29 @@ def pytest_make_collect_report(
 class _Reporting:
     """Hooks for tests that used ``ses``: registered when the first such test sets up."""
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """A failed phase of a test that used ``ses`` shows what was sent and rejected."""
-        report = yield
-        fake = item.stash.get(FAKE, None)
-        if fake is not None and report.failed:
-            from pytest_ses._artifacts import describe_failure
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """A failed phase of a test that used ``ses`` shows what was sent and rejected.
 
-            describe_failure(item, report, fake)
-            note = fake._not_emulated_note() if report.when == "call" else None
-            if note:  # told with this failure rather than as a second one at teardown
-                report.sections.append(("pytest-ses", note[0].upper() + note[1:]))
-                fake._not_emulated_reported = True
-        if fake is not None and report.when == "teardown":
-            del item.stash[FAKE]  # items live all session; their fakes need not
-        return report
+        A plain hook on each report rather than a wrapper of the report's making: it
+        runs for every phase of every test, and first, so that every reporter (the
+        terminal, JUnit XML, pytest-html, xdist's worker) sees what it adds.
+        """
+        if report.failed:
+            item, fake = _current
+            if (
+                item is not None
+                and item.nodeid == report.nodeid
+                # Reports made by the test run itself, not by plugins (subtests, ...).
+                and type(report) is pytest.TestReport
+            ):
+                from pytest_ses._artifacts import describe_failure
+
+                describe_failure(item, report, fake)
+                note = fake._not_emulated_note() if report.when == "call" else None
+                if note:  # told with this failure rather than as a second one at teardown
+                    report.sections.append(("pytest-ses", note[0].upper() + note[1:]))
+                    fake._not_emulated_reported = True
 
 
 class _Artifacts:
@@ -285,7 +299,7 @@ class _Artifacts:
         try:
             return (yield)
         finally:
-            fake = item.stash.get(FAKE, None)
+            fake = current_fake(item)
             if fake is not None:
                 from pytest_ses._artifacts import write_for
 

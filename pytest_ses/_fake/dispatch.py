@@ -131,7 +131,7 @@ class Dispatcher:
                     Call(operation, region, params, attempt, "NotEmulated", str(exc), service)
                 )
                 raise
-            account.log_call(Call(operation, region, params, attempt, service=service))
+            account._calls.append(Call(operation, region, params, attempt, service=service))
             return result
 
     def _run(

@@ -135,16 +135,19 @@ def send_content(
     cc_texts = destination.get("CcAddresses", ())
     bcc_texts = destination.get("BccAddresses", ())
     reply_texts = params.get("ReplyToAddresses", ())
-    to = _parse_all(to_texts)
-    cc = _parse_all(cc_texts)
-    bcc = _parse_all(bcc_texts)
-    reply_to = _parse_all(reply_texts)
+    parse = addresses.parse
+    to = [parse(a) for a in to_texts]
+    # Most sends have no Cc, Bcc or Reply-To: no list to build for them.
+    cc = [parse(a) for a in cc_texts] if cc_texts else []
+    bcc = [parse(a) for a in bcc_texts] if bcc_texts else []
+    reply_to = [parse(a) for a in reply_texts] if reply_texts else []
     return_path = addresses.parse(params["ReturnPath"]) if params.get("ReturnPath") else None
     recipients = to + cc + bcc
     if not recipients:
         # No SendEmail wording is recorded; this is SES's reply to a raw message with no To.
         raise invalid_parameter("Missing required header 'To'.")
-    _check_count(recipients)
+    if len(recipients) > MAX_RECIPIENTS:
+        _check_count(recipients)
 
     subject_text, subject_charset, text, html = content or Content("", "UTF-8", None, None)
     now = account.clock.time()
@@ -397,7 +400,7 @@ def _message(
         tags=envelope.tags,
         configuration_set=envelope.configuration_set,
         raw=raw,
-        timestamp=account.clock.now(),
+        timestamp=account.clock.time(),
         return_path=return_path.original if return_path else None,
         source_arn=source_arn,
         from_arn=from_arn,
