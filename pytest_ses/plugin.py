@@ -193,7 +193,7 @@ def ses() -> Iterator[SESMock]:
                 yield fake
     finally:
         fake._stop_server()
-    late = fake._late_matches()
+    late = fake._late_matches() if fake._failed else None
     if late:
         node.add_report_section("teardown", "pytest-ses", "\n".join(late))
     if fake._not_emulated_reported:
@@ -260,7 +260,7 @@ class _Reporting:
         runs for every phase of every test, and first, so that every reporter (the
         terminal, JUnit XML, pytest-html, xdist's worker) sees what it adds.
         """
-        if report.failed:
+        if report.outcome == "failed":  # report.failed, without a property call per phase
             item, fake = _current
             if (
                 item is not None

@@ -188,23 +188,27 @@ def send_content(
         params.get("ConfigurationSetName"),
     )
     _admit(account, region, envelope, now)
-    sent = _message(
-        account,
-        region,
-        operation,
-        new_id,
-        envelope,
-        raw,
+    # What _message() makes, made here: every SendEmail (and v2 Simple send) passes here.
+    sent = SentMessage(
+        message_id=new_id,
+        operation=operation,
+        region=region.name,
+        source=source.original,
         # As written, like the fields below; one tuple for both when To is all there is.
         destinations=(*to_texts, *cc_texts, *bcc_texts) if cc_texts or bcc_texts else to_texts,
         to=to_texts,
         cc=cc_texts,
         bcc=bcc_texts,
         reply_to=reply_texts,
-        return_path=return_path,
+        tags=envelope.tags,
+        configuration_set=envelope.configuration_set,
+        raw=raw,
+        timestamp=now,
+        return_path=return_path.original if return_path else None,
         source_arn=params.get("SourceArn"),
-        from_arn=None,
         return_path_arn=params.get("ReturnPathArn"),
+        account_id=account.account_id,
+        identity=_identity(region, source),
         from_address=source.address,
         known=(subject_text, text[0] if text else None, html[0] if html else None),
     )
