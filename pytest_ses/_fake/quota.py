@@ -78,7 +78,7 @@ class SendLog:
         return points
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(init=False)
 class TokenBucket:
     """A rate limit on the virtual clock: ``rate`` tokens a second, holding at most ``capacity``.
 
@@ -89,11 +89,14 @@ class TokenBucket:
 
     rate: float
     capacity: float
-    tokens: float = dataclasses.field(init=False)
-    updated: float | None = dataclasses.field(default=None, init=False)
+    tokens: float
+    updated: float | None
 
-    def __post_init__(self) -> None:
-        self.tokens = self.capacity
+    def __init__(self, rate: float, capacity: float) -> None:  # written out: each test makes one
+        self.rate = rate
+        self.capacity = capacity
+        self.tokens = capacity
+        self.updated = None
 
     def take(self, amount: float, now: float) -> bool:
         """Take ``amount`` tokens at time ``now``; ``False`` (and nothing taken) if too few."""
