@@ -54,6 +54,18 @@ _OUR_RETRY_EVENTS = tuple(f"needs-retry.{service}." for service in SERVICE_EVENT
 _ANSWERED = "_pytest_ses_response"  # set on a request once the fake answered it
 
 
+# os.environ's mapping of encoded names to encoded values (POSIX), for reads in C;
+# None where it is not that (then os.environ is read as usual).
+def _encoded_environ() -> dict[bytes, bytes] | None:
+    data: Any = getattr(os.environ, "_data", None)
+    return data if os.name == "posix" and type(data) is dict else None
+
+
+_ENCODED_ENVIRON = _encoded_environ()
+_EC2_KEY = b"AWS_EC2_METADATA_DISABLED"
+_REGION_KEY = b"AWS_DEFAULT_REGION"
+
+
 class Active(Protocol):
     """What an active fake offers the hooks (private to the package, so users never see it)."""
 
@@ -87,29 +99,64 @@ def active() -> Active | None:
 @contextmanager
 def activate(fake: Active) -> Iterator[None]:
     """Make ``fake`` answer every SES call in the process until the block ends."""
-    install()
-    saved = _patch_environ(fake._default_region)
-    with _stack_lock:
-        _stack.append(fake)
+    saved = push(fake)
     try:
         yield
     finally:
-        with _stack_lock:
-            _stack.remove(fake)
-        _restore_environ(saved)
+        pop(fake, saved)
+
+
+def push(fake: Active) -> dict[str, str | None]:
+    """Start :func:`activate`'s block; what it returns goes to :func:`pop`.
+
+    Apart for the ``ses`` fixture, which every test using SES runs, to spare it
+    a context manager.
+    """
+    if not _installed:
+        install()
+    saved = _patch_environ(fake._default_region)
+    with _stack_lock:
+        _stack.append(fake)
+    return saved
+
+
+def pop(fake: Active, saved: dict[str, str | None]) -> None:
+    """End :func:`activate`'s block for ``fake``."""
+    with _stack_lock:
+        _stack.remove(fake)
+    _restore_environ(saved)
 
 
 def _patch_environ(region: str) -> dict[str, str | None]:
     # No credentials and no region must still work: never wait on the
     # instance-metadata endpoint, and let boto3.client("ses") find a region.
-    environ = os.environ
-    wanted = dict(_ENV_WHILE_ACTIVE)
-    if not environ.get("AWS_DEFAULT_REGION"):  # botocore reads AWS_REGION only on Lambda
-        wanted["AWS_DEFAULT_REGION"] = region
     # Only what differs is written (each write is a putenv) and so restored.
-    saved = {key: environ.get(key) for key, value in wanted.items() if environ.get(key) != value}
-    for key in saved:
-        environ[key] = wanted[key]
+    environ = os.environ
+    encoded = _ENCODED_ENVIRON
+    data: object = getattr(environ, "_data", None)
+    if (
+        encoded is not None
+        and data is encoded  # os.environ not replaced since
+        and encoded.get(_EC2_KEY) == b"true"
+    ):
+        # What nearly every test finds; checked in os.environ's own mapping, as
+        # reading os.environ encodes the name and decodes the value in Python code.
+        found = encoded.get(_REGION_KEY)
+        if found:
+            return {}
+        saved: dict[str, str | None] = {"AWS_DEFAULT_REGION": None if found is None else ""}
+        environ["AWS_DEFAULT_REGION"] = region
+        return saved
+    saved = {}
+    for key, value in _ENV_WHILE_ACTIVE.items():
+        current = environ.get(key)
+        if current != value:
+            saved[key] = current
+            environ[key] = value
+    current = environ.get("AWS_DEFAULT_REGION")
+    if not current:  # botocore reads AWS_REGION only on Lambda
+        saved["AWS_DEFAULT_REGION"] = current
+        environ["AWS_DEFAULT_REGION"] = region
     return saved
 
 

@@ -11,6 +11,7 @@ that matter only to tests using ``ses`` are registered when the first one runs.
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -31,10 +32,15 @@ _intercept.watch_botocore_import()
 _INI_VALUES = pytest.StashKey[dict[str, Any]]()  # the ses_* ini options, checked
 # Made from them when a test first uses ses.
 _INI_SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
-# Each test's fake, for the report hooks. Defined here, not in _artifacts, so
-# that tests which never use ``ses`` never import the reporting code.
-FAKE = pytest.StashKey["SESMock"]()
-_REPORTED_NOT_EMULATED = pytest.StashKey[bool]()  # the failed call already told the user
+# The last test that used ``ses`` and its fake, for the report hooks: [item, fake].
+# One slot rather than the item's stash, as tests run one at a time: it costs the
+# hooks of every phase nothing to read, and nothing to clear at teardown.
+_current: list[Any] = [None, None]
+
+
+def current_fake(item: pytest.Item) -> SESMock | None:
+    """The fake of ``item``, if it used ``ses`` and is the last test that did."""
+    return _current[1] if _current[0] is item else None
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -115,9 +121,17 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def _marker_settings(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
+    # What node.iter_markers("ses") yields (each node's own markers, the closest node
+    # first), found by a plain walk up the parents: its generators cost several times more.
+    found = []
+    parent: Any = node
+    while parent is not None:
+        if parent.own_markers:
+            found += [mark for mark in parent.own_markers if mark.name == "ses"]
+        parent = parent.parent
     merged: dict[str, Any] = {}
-    # iter_markers yields the closest marker first; apply the farthest first.
-    for marker in reversed(list(node.iter_markers("ses"))):
+    # Apply the farthest first, so that the closest wins.
+    for marker in reversed(found):
         if marker.args:
             raise TypeError(
                 f"@pytest.mark.ses takes keyword settings only, got positional {marker.args!r}"
@@ -130,6 +144,8 @@ def _marker_settings(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
 # pytest 9 every ``request`` argument costs an ``inspect.signature`` per test, which
 # was the largest single share of what the fixture cost a suite.
 _setting_up: list[pytest.Item] = []
+# The last config's base settings (the ini options'), read without the stash lookups.
+_base: list[Any] = [None, None]
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -147,12 +163,7 @@ def ses() -> Iterator[SESMock]:
 
     node = _setting_up[0]
     config = node.config
-    base = config.stash.get(_INI_SETTINGS, None)
-    if base is None:  # the first test using ses
-        from pytest_ses._settings import Settings
-
-        base = config.stash[_INI_SETTINGS] = Settings(**config.stash[_INI_VALUES])
-        config.pluginmanager.register(_Reporting(), "ses-reporting")
+    base = _base[1] if _base[0] is config else _base_settings(config)
     problem = None
     try:
         fake = SESMock(base.merged(_marker_settings(node)))
@@ -161,27 +172,31 @@ def ses() -> Iterator[SESMock]:
     if problem:
         pytest.fail(problem, pytrace=False)
     # For the report hooks; set here, so a later fixture's failure at set-up still shows it.
-    node.stash[FAKE] = fake
+    _current[:] = [node, fake]
     hook = config.hook
     # Observe only when someone implements the hooks: sending stays cheap otherwise.
     if hook.pytest_ses_message_sent.get_hookimpls():
         fake._account.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
     if hook.pytest_ses_event_published.get_hookimpls():
         fake._account.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
+    restoring = _django_backend(fake)
     try:
-        with activated(fake):
-            restoring = _django_backend(fake)
-            if restoring is None:
+        if restoring is None and not fake._settings.virtual_sleep:
+            # activated(fake) without a context manager around it: every test runs this.
+            saved = _intercept.push(fake)
+            try:
                 yield fake
-            else:
-                with restoring:
-                    yield fake
+            finally:
+                _intercept.pop(fake, saved)
+        else:
+            with activated(fake), restoring or nullcontext():
+                yield fake
     finally:
         fake._stop_server()
-    late = fake._late_matches()
+    late = fake._late_matches() if fake._failed else None
     if late:
         node.add_report_section("teardown", "pytest-ses", "\n".join(late))
-    if node.stash.get(_REPORTED_NOT_EMULATED, False):
+    if fake._not_emulated_reported:
         fake.forget_not_emulated()  # the failed call's report says it already: once is enough
     try:
         fake.check()
@@ -189,6 +204,18 @@ def ses() -> Iterator[SESMock]:
         problem = str(exc)
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+def _base_settings(config: pytest.Config) -> Settings:
+    """The ini options' settings, made (and the report hooks registered) by the first test."""
+    base = config.stash.get(_INI_SETTINGS, None)
+    if base is None:
+        from pytest_ses._settings import Settings
+
+        base = config.stash[_INI_SETTINGS] = Settings(**config.stash[_INI_VALUES])
+        config.pluginmanager.register(_Reporting(), "ses-reporting")
+    _base[:] = [config, base]
+    return base
 
 
 def _django_backend(fake: SESMock) -> AbstractContextManager[None] | None:
@@ -225,24 +252,29 @@ def pytest_make_collect_report(
 class _Reporting:
     """Hooks for tests that used ``ses``: registered when the first such test sets up."""
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """A failed phase of a test that used ``ses`` shows what was sent and rejected."""
-        report = yield
-        fake = item.stash.get(FAKE, None)
-        if fake is not None and report.failed:
-            from pytest_ses._artifacts import describe_failure
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """A failed phase of a test that used ``ses`` shows what was sent and rejected.
 
-            describe_failure(item, report, fake)
-            note = fake._not_emulated_note() if report.when == "call" else None
-            if note:  # told with this failure rather than as a second one at teardown
-                report.sections.append(("pytest-ses", note[0].upper() + note[1:]))
-                item.stash[_REPORTED_NOT_EMULATED] = True
-        if fake is not None and report.when == "teardown":
-            del item.stash[FAKE]  # items live all session; their fakes need not
-        return report
+        A plain hook on each report rather than a wrapper of the report's making: it
+        runs for every phase of every test, and first, so that every reporter (the
+        terminal, JUnit XML, pytest-html, xdist's worker) sees what it adds.
+        """
+        if report.outcome == "failed":  # report.failed, without a property call per phase
+            item, fake = _current
+            if (
+                item is not None
+                and item.nodeid == report.nodeid
+                # Reports made by the test run itself, not by plugins (subtests, ...).
+                and type(report) is pytest.TestReport
+            ):
+                from pytest_ses._artifacts import describe_failure
+
+                describe_failure(item, report, fake)
+                note = fake._not_emulated_note() if report.when == "call" else None
+                if note:  # told with this failure rather than as a second one at teardown
+                    report.sections.append(("pytest-ses", note[0].upper() + note[1:]))
+                    fake._not_emulated_reported = True
 
 
 class _Artifacts:
@@ -267,7 +299,7 @@ class _Artifacts:
         try:
             return (yield)
         finally:
-            fake = item.stash.get(FAKE, None)
+            fake = current_fake(item)
             if fake is not None:
                 from pytest_ses._artifacts import write_for
 

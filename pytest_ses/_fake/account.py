@@ -124,27 +124,50 @@ class Suppressed:
     feedback_id: str | None = None
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(init=False)
 class Region:
     """Everything SES keeps per region: identities, configuration sets, quotas and counters."""
 
     name: str
-    identities: dict[str, Identity] = dataclasses.field(default_factory=dict)  # by lower-case name
-    configuration_sets: dict[str, ConfigurationSet] = dataclasses.field(default_factory=dict)
-    templates: dict[str, Template] = dataclasses.field(default_factory=dict)  # v1 and v2 alike
-    sends: SendLog = dataclasses.field(default_factory=SendLog)
-    api_throttle: TokenBucket = dataclasses.field(
-        default_factory=lambda: TokenBucket(API_RATE, API_RATE)
-    )
-    send_rate: TokenBucket | None = None  # made on the first send, from the settings
-    sending_enabled: bool = True  # UpdateAccountSendingEnabled, v2 PutAccountSendingAttributes
+    identities: dict[str, Identity]  # by lower-case name
+    configuration_sets: dict[str, ConfigurationSet]
+    templates: dict[str, Template]  # v1 and v2 alike
+    sends: SendLog
+    api_throttle: TokenBucket | None  # made on the first throttled request (throttle_api)
+    send_rate: TokenBucket | None  # made on the first send, from the settings
+    sending_enabled: bool  # UpdateAccountSendingEnabled, v2 PutAccountSendingAttributes
     # The account-level suppression list, by address in SES's form (see suppression.canonical),
     # and the reasons that add to it: both, for an account made since November 2019.
-    suppressed: dict[str, Suppressed] = dataclasses.field(default_factory=dict)
-    suppressed_reasons: tuple[str, ...] = ("BOUNCE", "COMPLAINT")
+    suppressed: dict[str, Suppressed]
+    suppressed_reasons: tuple[str, ...]
     # Whether any identity here ever had a notification topic: until then a quiet send
     # (every recipient delivered) has no notification to publish and stays deferred.
-    notifying: bool = False
+    notifying: bool
+    # Whether any identity here was ever given a default configuration set: until then
+    # a send naming no set has none to look up.
+    has_default_sets: bool
+
+    def __init__(self, name: str) -> None:
+        # Written out rather than generated: every test makes one, and a generated
+        # __init__ with default factories costs several times as much.
+        self.name = name
+        self.identities = {}
+        self.configuration_sets = {}
+        self.templates = {}
+        self.sends = SendLog()
+        self.api_throttle = None
+        self.send_rate = None
+        self.sending_enabled = True
+        self.suppressed = {}
+        self.suppressed_reasons = ("BOUNCE", "COMPLAINT")
+        self.notifying = False
+        self.has_default_sets = False
+
+    def throttle(self) -> TokenBucket:
+        """The bucket of SES's API rate limit, made when first needed."""
+        if self.api_throttle is None:
+            self.api_throttle = TokenBucket(API_RATE, API_RATE)
+        return self.api_throttle
 
 
 @dataclasses.dataclass(frozen=True)

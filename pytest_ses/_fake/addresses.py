@@ -16,7 +16,6 @@ from pytest_ses._errors import invalid_parameter
 
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 SIMULATOR_MAILBOXES = frozenset(("success", "bounce", "ooto", "complaint", "suppressionlist"))
-_SIMULATOR_SUFFIX = f"@{SIMULATOR_DOMAIN}"
 
 # atext of RFC 5322 plus the dot that separates atoms in an unquoted local part.
 _LOCAL_ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
@@ -30,6 +29,12 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
 # Line breaks and other controls: in a display name they would start a new header line
 # of the stored message (header injection), so SES refuses them anywhere in an address.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+# A mailbox-simulator address: a simulator mailbox, before any "+label", at its domain
+# (both in any case). One match, as every parsed address is checked.
+_SIMULATOR = re.compile(
+    "(?:" + "|".join(sorted(SIMULATOR_MAILBOXES)) + r")(?:\+.*)?@" + re.escape(SIMULATOR_DOMAIN),
+    re.IGNORECASE | re.DOTALL | re.ASCII,  # as str.lower(): no other letter matches
+)
 _PADDING = " \t"  # what may surround an address: ASCII blanks only, never CR/LF or U+00A0
 MAX_NESTING = 64  # comments or group colons in one address header
 _DECODE_ERRORS = (LookupError, ValueError, email.errors.MessageError)
@@ -53,10 +58,7 @@ class Address(NamedTuple):
 
 
 def _address(original: str, name: str, spec: str) -> Address:
-    simulator = spec[-len(_SIMULATOR_SUFFIX) :].lower() == _SIMULATOR_SUFFIX and (
-        spec.rpartition("@")[0].split("+")[0].lower() in SIMULATOR_MAILBOXES
-    )
-    return Address(original, name, spec, simulator)
+    return Address(original, name, spec, _SIMULATOR.fullmatch(spec) is not None)
 
 
 def bare(address: str) -> str:

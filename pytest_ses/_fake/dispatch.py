@@ -131,7 +131,7 @@ class Dispatcher:
                     Call(operation, region, params, attempt, "NotEmulated", str(exc), service)
                 )
                 raise
-            account.log_call(Call(operation, region, params, attempt, service=service))
+            account._calls.append(Call(operation, region, params, attempt, service=service))
             return result
 
     def _run(
@@ -154,5 +154,5 @@ class Dispatcher:
     def _throttle(self, state: Region) -> None:
         # One place for SES's per-region limit on every non-send operation, so
         # no handler can forget it.
-        if not state.api_throttle.take(1, self.account.clock.time()):
+        if not state.throttle().take(1, self.account.clock.time()):
             raise SESError("Throttling", "Rate exceeded")

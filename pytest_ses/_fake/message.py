@@ -109,7 +109,7 @@ class SentMessage:
         tags: dict[str, str],
         configuration_set: str | None,
         raw: bytes | Callable[[SentMessage], bytes],
-        timestamp: dt.datetime,
+        timestamp: dt.datetime | float,
         return_path: str | None = None,
         source_arn: str | None = None,
         from_arn: str | None = None,
@@ -136,7 +136,10 @@ class SentMessage:
             self._build_raw = raw  # SendEmail's MIME: built from the message when first read
         else:
             self.raw = raw
-        self.timestamp = timestamp
+        if type(timestamp) is float:  # seconds since the epoch, on the fake's clock
+            self._epoch = timestamp  # read as a datetime only when a test asks
+        else:
+            self.timestamp = timestamp  # type: ignore[assignment]  # shadows the property
         self.return_path = return_path
         self.source_arn = source_arn
         self.from_arn = from_arn
@@ -151,6 +154,11 @@ class SentMessage:
         # shadow the cached properties, so they are never parsed back.
         if known is not None:
             self.subject, self.text, self.html = known
+
+    @cached_property
+    def timestamp(self) -> dt.datetime:
+        """When SES accepted the message, on the fake's clock (an aware UTC datetime)."""
+        return dt.datetime.fromtimestamp(self._epoch, dt.timezone.utc)
 
     @property
     def destinations(self) -> list[str]:

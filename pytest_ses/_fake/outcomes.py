@@ -154,20 +154,12 @@ def after_send(
 
     ``to_simulator=False`` says no recipient is a mailbox-simulator address.
     """
+    if is_quiet(account, region, message, to_simulator):
+        account.defer_events(message)  # see events.quiet_events
+        return
     bad = (
         has_eicar(message.raw) if message.operation == "SendRawEmail" else _eicar_in_bodies(message)
     )
-    if (
-        not bad
-        and not to_simulator
-        and not account.outcomes  # so every recipient gets a plain delivery
-        and not region.suppressed
-        and not account.on_event
-        and not region.notifying  # no identity topic to tell of the deliveries
-        and not _publishes(region, message.configuration_set)
-    ):
-        account.defer_events(message)  # see events.quiet_events
-        return
     recipients = [bare(a) for a in message.destinations]
     outcomes = [outcome_for(account, address) for address in recipients]
     if region.suppressed:
@@ -216,6 +208,28 @@ def after_send(
                  outcome.details.get("user_agent"))  # fmt: skip
     for delay_type, delayed in delays.items():
         delay(account, region, message, delayed, delay_type)
+
+
+def is_quiet(account: Account, region: Region, message: SentMessage, to_simulator: bool) -> bool:
+    """Whether SES publishes nothing for ``message`` now: every recipient just gets it.
+
+    Then its Send and Delivery events can be made later, when first read.
+    """
+    return (
+        not to_simulator
+        and not account.outcomes  # so every recipient gets a plain delivery
+        and not region.suppressed
+        and not account.on_event
+        and not region.notifying  # no identity topic to tell of the deliveries
+        and (message.configuration_set is None or not _publishes(region, message.configuration_set))
+        and not (
+            has_eicar(message.raw)
+            if message.operation == "SendRawEmail"
+            # _eicar_in_bodies(message), without the call: every quiet send checks it
+            else (message.text is not None and _EICAR_TEXT in message.text)
+            or (message.html is not None and _EICAR_TEXT in message.html)
+        )
+    )
 
 
 def _publishes(region: Region, configuration_set: str | None) -> bool:

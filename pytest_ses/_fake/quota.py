@@ -10,7 +10,7 @@ BUCKET = 15 * 60.0  # GetSendStatistics reports 15-minute intervals
 STATS_WINDOW = 14 * DAY  # ... over the last two weeks
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(init=False)
 class SendLog:
     """What a region sent: recipients counted against the daily quota, and statistics.
 
@@ -20,10 +20,15 @@ class SendLog:
     messages a test sends.
     """
 
-    window: collections.deque[list[float]] = dataclasses.field(default_factory=collections.deque)
-    in_window: int = 0
+    window: collections.deque[list[float]]
+    in_window: int
     # bucket start -> [DeliveryAttempts, Bounces, Complaints, Rejects]
-    stats: dict[float, list[int]] = dataclasses.field(default_factory=dict)
+    stats: dict[float, list[int]]
+
+    def __init__(self) -> None:  # written out: every region makes one
+        self.window = collections.deque()
+        self.in_window = 0
+        self.stats = {}
 
     def record(self, now: float, counted: int, attempts: int) -> None:
         """A send at ``now``: ``counted`` recipients against the quota, ``attempts`` deliveries."""
@@ -34,7 +39,11 @@ class SendLog:
             else:
                 window.append([now, counted])
             self.in_window += counted
-        self.bucket(now)[0] += attempts
+        start = now - now % BUCKET  # as bucket() finds it, without the call on every send
+        counters = self.stats.get(start)
+        if counters is None:
+            counters = self.stats[start] = [0, 0, 0, 0]
+        counters[0] += attempts
 
     def bucket(self, now: float) -> list[int]:
         """The statistics counters of the 15-minute interval holding ``now``."""
@@ -69,7 +78,7 @@ class SendLog:
         return points
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(init=False)
 class TokenBucket:
     """A rate limit on the virtual clock: ``rate`` tokens a second, holding at most ``capacity``.
 
@@ -80,11 +89,14 @@ class TokenBucket:
 
     rate: float
     capacity: float
-    tokens: float = dataclasses.field(init=False)
-    updated: float | None = dataclasses.field(default=None, init=False)
+    tokens: float
+    updated: float | None
 
-    def __post_init__(self) -> None:
-        self.tokens = self.capacity
+    def __init__(self, rate: float, capacity: float) -> None:  # written out: each test makes one
+        self.rate = rate
+        self.capacity = capacity
+        self.tokens = capacity
+        self.updated = None
 
     def take(self, amount: float, now: float) -> bool:
         """Take ``amount`` tokens at time ``now``; ``False`` (and nothing taken) if too few."""

@@ -68,6 +68,8 @@ def create_email_identity(account: Account, region: Region, params: Params) -> R
     identity = region.identities[name.lower()]
     identity.dkim = dkim
     identity.default_configuration_set = set_name
+    if set_name is not None:
+        region.has_default_sets = True  # sends naming no set look it up from now on
     identity.tags = tags
     result: Result = {"IdentityType": _TYPES[identity.kind], "VerifiedForSendingStatus": True}
     if not is_address:  # SES answers an address's creation without DkimAttributes
@@ -213,5 +215,6 @@ def put_email_identity_configuration_set_attributes(
     set_name = params.get("ConfigurationSetName") or None  # absent or empty: no default
     if set_name is not None:
         get_set(region, set_name)
+        region.has_default_sets = True  # sends naming no set look it up from now on
     identity.default_configuration_set = set_name
     return {}

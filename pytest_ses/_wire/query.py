@@ -33,8 +33,17 @@ if TYPE_CHECKING:
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# Text that needs neither: what XML 1.0 holds, less "&", "<" and ">". Nearly every value
+# (ids, addresses, names) is such text, found so in one match instead of four passes.
+_PLAIN_XML = re.compile(
+    "[\x09\x0a\x0d\x20-\x25\x27-\x3b\x3d\x3f-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*"
+)
+
+
 def escape(text: str) -> str:
     """XML-escape ``text``, replacing what XML cannot hold with U+FFFD."""
+    if _PLAIN_XML.fullmatch(text):
+        return text
     return _escape(_NOT_XML.sub("\ufffd", text))
 
 
