@@ -19,10 +19,11 @@ import base64
 import binascii
 import calendar
 import datetime as dt
+import itertools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.utils import formatdate, parsedate_to_datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -251,7 +252,7 @@ def decode(
         if value is not None:
             params[payload] = value
     elif doubts is not None:
-        params.update(_checked(_json_object(body), shape, doubts))
+        params = _body_checker(shape)(_json_object(body), doubts)
     else:
         params.update(_from_json(_json_object(body), shape))
     arguments: dict[str, list[str]] | None = None
@@ -486,6 +487,139 @@ def _checked(value: Any, shape: Shape, doubts: list[str]) -> Any:
     if not scalar_ok(kind, decoded):
         doubts.append(kind)
     return decoded
+
+
+# An endless supply of ``str`` for ``map(isinstance, items, _STR)``: a list's items checked in C.
+_STR = itertools.repeat(str)
+
+
+_Checker = Callable[[dict[str, Any], list[str]], dict[str, Any]]
+
+
+@cache
+def _body_checker(shape: Shape) -> _Checker:
+    """:func:`_checked` for the structure ``shape``, compiled once into code that knows the model.
+
+    A walk of the model per request costs several times more: here each
+    structure the operation's input reaches becomes a function that looks only
+    at the members present, its strings checked in one pass in C, its other
+    members each by the function for its shape. It decodes in place (the dict
+    is fresh from ``json.loads``; ``_checked`` copies), leaving out members the
+    model lacks and nulls as ``_checked`` does, and notes a doubt wherever
+    ``_checked`` would; a member neither a scalar taken as is, nor a structure,
+    nor a list of strings or structures, is handed to ``_checked`` itself.
+    Model names reach the source only through generated identifiers.
+    """
+    writer = _CheckerWriter()
+    top = writer.structure(shape)
+    code = compile("\n".join(writer.sources), f"<pytest-ses checker {shape.name}>", "exec")
+    names = writer.names
+    namespace: dict[str, Any] = {"__builtins__": {}, **names}
+    exec(code, namespace)
+    # The tables of converters were filled with names: the functions exist only now.
+    for key in writer.tables:
+        namespace[key] = {wire: namespace[function] for wire, function in names[key].items()}
+    built: _Checker = namespace[top]
+    return built
+
+
+class _CheckerWriter:
+    """Writes the source of :func:`_body_checker`'s functions; their constants go in ``names``."""
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self.functions: dict[str, str] = {}  # shape name -> function name
+        self.tables: list[str] = []
+        self.counter = itertools.count()
+        self.names: dict[str, Any] = {
+            "_checked": _checked, "_ok": scalar_ok, "_STR": _STR, "dict": dict, "list": list,
+            "type": type, "str": str, "all": all, "map": map, "isinstance": isinstance,
+        }  # fmt: skip
+
+    def define(self, name: str, lines: list[str]) -> str:
+        self.sources.append("\n".join(lines) + "\n")
+        return name
+
+    def generic(self, name: str, shape: Shape) -> str:
+        self.names[f"{name}_shape"] = shape
+        return self.define(name, [f"def {name}(x, d):", f"    return _checked(x, {name}_shape, d)"])
+
+    def converter(self, member: Shape) -> str:
+        """The function (value, doubts) -> value for a member that is not a scalar taken as is."""
+        kind = member.type_name
+        if kind == "structure" and not member.is_document_type:  # type: ignore[attr-defined]
+            return self.structure(member)
+        name = f"_c{next(self.counter)}"
+        item = member.member if kind == "list" else None  # type: ignore[attr-defined]
+        if item is not None and item.type_name == "string":
+            return self.define(name, [
+                f"def {name}(x, d):",
+                "    if type(x) is not list or not all(map(isinstance, x, _STR)):",
+                "        d.append('list')",
+                "    return x",
+            ])  # fmt: skip
+        if item is not None and item.type_name == "structure" and not item.is_document_type:
+            function = self.structure(item)
+            return self.define(name, [
+                f"def {name}(x, d):",
+                "    if type(x) is not list:",
+                "        d.append('list')",
+                "        return x",
+                "    if None in x:",
+                "        d.append('list')",
+                f"    return [None if i is None else {function}(i, d) for i in x]",
+            ])  # fmt: skip
+        return self.generic(name, member)
+
+    def structure(self, struct: Shape) -> str:
+        found = self.functions.get(struct.name)
+        if found is not None:
+            return found
+        name = self.functions[struct.name] = f"_s{len(self.functions)}"
+        members = _body_members(struct)
+        if any(wire != member for wire, (member, _, _) in members.items()):
+            return self.generic(name, struct)  # renamed members (none in SES's models today)
+        names = self.names
+        names[f"{name}_known"] = frozenset(members)
+        lines = [
+            f"def {name}(v, d):",
+            "    if type(v) is not dict:",
+            "        d.append('structure')",
+            "        return v",
+            f"    if not v.keys() <= {name}_known:",
+            f"        v = {{k: x for k, x in v.items() if k in {name}_known}}",
+            "    if None in v.values():",  # JSON null: absent, as botocore skips None
+            "        v = {k: x for k, x in v.items() if x is not None}",
+        ]
+        required = frozenset(_required_wires(struct))
+        if required:
+            names[f"{name}_required"] = required
+            lines += [f"    if not {name}_required <= v.keys():", "        d.append('required')"]
+        strings = frozenset(w for w, (_, m, _) in members.items() if m.type_name == "string")
+        if strings and len(strings) == len(members):
+            lines.append("    if not all(map(isinstance, v.values(), _STR)):")
+            lines.append("        d.append('string')")
+        elif strings:
+            names[f"{name}_strings"] = strings
+            lines.append(f"    present = map(v.__getitem__, v.keys() & {name}_strings)")
+            lines.append("    if not all(map(isinstance, present, _STR)):")
+            lines.append("        d.append('string')")
+        others = {w: m.type_name for w, (_, m, plain) in members.items() if plain}
+        for wire in strings:
+            others.pop(wire, None)
+        if others:
+            names[f"{name}_others"] = others
+            lines.append(f"    for k in v.keys() & {name}_others.keys():")
+            lines.append(f"        if not _ok({name}_others[k], v[k]):")
+            lines.append("            d.append(k)")
+        nested = {w: self.converter(m) for w, (_, m, plain) in members.items() if not plain}
+        if nested:
+            names[f"{name}_nested"] = nested
+            self.tables.append(f"{name}_nested")
+            lines.append(f"    for k in v.keys() & {name}_nested.keys():")
+            lines.append(f"        v[k] = {name}_nested[k](v[k], d)")
+        lines.append("    return v")
+        return self.define(name, lines)
 
 
 def _timestamp(raw: Any) -> Any:
