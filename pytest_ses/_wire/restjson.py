@@ -68,7 +68,7 @@ def respond(
     """
     request_id = new_uuid()
     path, _, query = target.partition("?")
-    found = route(service, method.upper(), path, query)
+    found = _routed(service, method.upper(), path, _literal_keys(service, method, query))
     if found is None:
         message = f"No {service} operation answers {method} {path[:200]}."
         return encode_error(
@@ -147,18 +147,31 @@ def route(
     service: str, method: str, path: str, query: str = ""
 ) -> tuple[OperationModel, dict[str, str]] | None:
     """The operation ``method path`` calls, and its URI labels (decoded), or None."""
-    found = _route(service, method, path, _literal_keys(service, method, query))
+    found = _routed(service, method, path, _literal_keys(service, method, query))
+    if found is None:
+        return None
+    operation, labels = found
+    return operation, dict(labels)
+
+
+@lru_cache(maxsize=1024)
+def _routed(
+    service: str, method: str, path: str, query_keys: frozenset[str]
+) -> tuple[OperationModel, Mapping[str, str]] | None:
+    """:func:`route`, cached by path: an application calls the same few paths again and again.
+
+    The labels are shared by every call of the path: read them, never change them.
+    """
+    found = _route(service, method, path, query_keys)
     if found is None:
         return None
     name, labels = found
     return service_model(service).operation_model(name), dict(labels)
 
 
-@lru_cache(maxsize=1024)
 def _route(
     service: str, method: str, path: str, query_keys: frozenset[str]
 ) -> tuple[str, tuple[tuple[str, str], ...]] | None:
-    # Cached by path: an application calls the same few paths again and again.
     for candidate in _routes(service).get(method, ()):
         match = candidate.pattern.fullmatch(path)
         if match is not None and candidate.query_keys <= query_keys:
@@ -167,10 +180,13 @@ def _route(
     return None
 
 
+_NO_KEYS: frozenset[str] = frozenset()
+
+
 def _literal_keys(service: str, method: str, query: str) -> frozenset[str]:
     """The query keys a route may require (none for most services: skip parsing then)."""
     if not query or not _needs_query_keys(service):
-        return frozenset()
+        return _NO_KEYS
     return frozenset(key for key, _ in parse_qsl(query, keep_blank_values=True))
 
 
@@ -668,14 +684,28 @@ def _blob(raw: Any) -> Any:
 def encode_result(operation: OperationModel, result: Mapping[str, Any], request_id: str) -> Answer:
     """A result dict -> the response botocore's RestJSONParser reads back as that dict."""
     headers = {"Content-Type": _JSON, "x-amzn-RequestId": request_id}
-    status = int(operation.http.get("responseCode", 200))
+    status, body_members = _output_plan(operation)
+    if body_members is not None:  # all of the output in the JSON body: the common case
+        body: dict[str, Any] = {}
+        for name, value in result.items():
+            found = body_members.get(name)
+            if found is None:
+                shape = operation.output_shape
+                if shape is None:
+                    raise TypeError(
+                        f"{operation.name} has no output, but the fake returned {result!r}"
+                    )
+                raise TypeError(
+                    f"{shape.name} has no member {name!r} (the fake returned {result!r})"
+                )
+            if value is not None:
+                wire, member_shape, as_is = found
+                body[wire] = value if as_is else _to_json(value, member_shape)
+        return status, headers, _dumps(body) if body else b"{}"
     shape = operation.output_shape
-    if shape is None:
-        if result:
-            raise TypeError(f"{operation.name} has no output, but the fake returned {result!r}")
-        return status, headers, b"{}"
+    assert shape is not None
     members = {member.name: member for member in _members(shape)}
-    body: dict[str, Any] = {}
+    body = {}
     payload_name = shape.serialization.get("payload")
     payload: bytes | None = None
     for name, value in result.items():
@@ -697,6 +727,26 @@ def encode_result(operation: OperationModel, result: Mapping[str, Any], request_
     if payload is None:
         payload = b"" if payload_name is not None else _dumps(body)
     return status, headers, payload
+
+
+@cache
+def _output_plan(
+    operation: OperationModel,
+) -> tuple[int, dict[str, tuple[str, Shape, bool]] | None]:
+    """The success status, and the output's members by name when all go in the JSON body.
+
+    A member's entry: (its name in JSON, its shape, its value taken as is).
+    None instead of the members: the output has a payload or members outside the body.
+    """
+    status = int(operation.http.get("responseCode", 200))
+    shape = operation.output_shape
+    if shape is None:
+        return status, {}
+    if "payload" in shape.serialization or _located_members(shape):
+        return status, None
+    return status, {
+        name: (wire, member, as_is) for wire, (name, member, as_is) in _body_members(shape).items()
+    }
 
 
 def _payload_bytes(value: Any, shape: Shape) -> bytes:
