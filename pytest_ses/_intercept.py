@@ -36,7 +36,7 @@ import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
@@ -208,6 +208,7 @@ def _before_send_rest(
 
         region = url_region or fake._default_region
         attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
+    body = request.body
     answer: Answer = respond(
         fake._backend,
         service,
@@ -215,12 +216,12 @@ def _before_send_rest(
         request.method or "GET",
         target,
         request.headers,
-        _body_bytes(request.body),
+        body if type(body) is bytes else _body_bytes(body),  # botocore's JSON: bytes
         attempt,
     )
     status, headers, payload = answer
     headers["Content-Length"] = str(len(payload))
-    response = AWSResponse(url, status, cast(Any, headers), _Body(payload))
+    response = AWSResponse(url, status, headers, _Body(payload))  # type: ignore[arg-type]
     response._content = payload  # type: ignore[attr-defined]
     setattr(request, _ANSWERED, response)
     return response

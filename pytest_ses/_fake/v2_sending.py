@@ -123,6 +123,8 @@ def _simple_params(params: Params) -> Params:
     if not source:
         raise invalid_parameter("Missing required parameter FromEmailAddress.")  # inferred
     shared: Params = {"Source": source, "Destination": params.get("Destination", {})}
+    if _RENAMED.keys().isdisjoint(params):  # most sends: nothing more to rename
+        return shared
     for v2_name, value in params.items():
         v1_name = _RENAMED.get(v2_name)
         if v1_name is not None:
