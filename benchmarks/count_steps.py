@@ -80,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     op, calls, top = parse_op_arguments(__doc__, argv, "send_email", 200)
 
     opcodes = count_opcodes(op, calls)
-    per_call = sum(opcodes.values()) / calls
-    print(f"{op.service} {op.method}: {per_call:.0f} bytecodes a call in pytest-ses")
+    bytecodes = sum(opcodes.values()) / calls
+    print(f"{op.service} {op.method}: {bytecodes:.0f} bytecodes a call in pytest-ses")
     for name, executed in opcodes.most_common(top):
         print(f"  {executed / calls:7.1f}  {name}")
     kept = count_kept(op, calls)
