@@ -542,7 +542,8 @@ def _body_checker(shape: Shape) -> _Checker:
     is fresh from ``json.loads``; ``_checked`` copies), leaving out members the
     model lacks and nulls as ``_checked`` does, and notes a doubt wherever
     ``_checked`` would; a member neither a scalar taken as is, nor a structure,
-    nor a list of strings or structures, is handed to ``_checked`` itself.
+    nor a list of strings or structures, is handed to ``_checked`` itself. Its
+    input is what ``json.loads`` makes, nothing else.
     Model names reach the source only through generated identifiers.
     """
     writer = _CheckerWriter()
@@ -569,6 +570,7 @@ class _CheckerWriter:
         self.names: dict[str, Any] = {
             "_checked": _checked, "_ok": scalar_ok, "_STR": _STR, "dict": dict, "list": list,
             "type": type, "str": str, "all": all, "map": map, "isinstance": isinstance,
+            "AttributeError": AttributeError,
         }  # fmt: skip
 
     def define(self, name: str, lines: list[str]) -> str:
@@ -616,12 +618,15 @@ class _CheckerWriter:
             return self.generic(name, struct)  # renamed members (none in SES's models today)
         names = self.names
         names[f"{name}_known"] = frozenset(members)
+        # Of JSON's values only an object has keys(): no type test on the way of a structure.
         lines = [
             f"def {name}(v, d):",
-            "    if type(v) is not dict:",
+            "    try:",
+            f"        complete = v.keys() <= {name}_known",
+            "    except AttributeError:",
             "        d.append('structure')",
             "        return v",
-            f"    if not v.keys() <= {name}_known:",
+            "    if not complete:",
             f"        v = {{k: x for k, x in v.items() if k in {name}_known}}",
             "    if None in v.values():",  # JSON null: absent, as botocore skips None
             "        v = {k: x for k, x in v.items() if x is not None}",
