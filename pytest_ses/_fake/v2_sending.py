@@ -93,6 +93,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
     if simple is not None:
         subject = simple["Subject"]
         body = simple["Body"]
+        plain = "Headers" not in simple and "Attachments" not in simple  # most sends: no call
         return send_content(
             account,
             region,
@@ -105,7 +106,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
                 _part(body.get("Html")),
             ),
             service=SERVICE,
-            extra=_extras(simple),
+            extra=None if plain else _extras(simple),
         )
     template = content["Template"]
     found = _template(account, region, template)

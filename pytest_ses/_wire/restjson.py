@@ -725,7 +725,7 @@ def encode_result(operation: OperationModel, result: Mapping[str, Any], request_
             if value is not None:
                 wire, member_shape, as_is = found
                 body[wire] = value if as_is else _to_json(value, member_shape)
-        return status, headers, _dumps(body) if body else b"{}"
+        return status, headers, _ENCODER.encode(body).encode("ascii") if body else b"{}"
     shape = operation.output_shape
     assert shape is not None
     members = {member.name: member for member in _members(shape)}
