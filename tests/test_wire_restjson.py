@@ -355,7 +355,20 @@ def test_pinpoint_email_routes_by_its_own_model() -> None:
     assert status == 404
 
 
-ODD_VALUES: tuple[Any, ...] = (None, 7, 2**40, 1.5, True, "text", "", [], [None], ["a", 7], {}, {"x": None})
+ODD_VALUES: tuple[Any, ...] = (
+    None,
+    7,
+    2**40,
+    1.5,
+    True,
+    "text",
+    "",
+    [],
+    [None],
+    ["a", 7],
+    {},
+    {"x": None},
+)
 
 
 def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
