@@ -87,6 +87,7 @@ class Operation:
     kwargs: dict[str, Any]
     result_xml: str  # inside <{action}Result>
     stub_response: dict[str, Any]
+    service: str = "ses"  # the botocore service whose client makes the call
 
     def canned_body(self) -> bytes:
         return (
@@ -142,6 +143,9 @@ V2_SEND: dict[str, Any] = {
     },
 }
 V2_SEND_BODY = b'{"MessageId":"0100018f-0000-0000-0000-000000000000-000000"}'
+# The same send for the scripts that look inside one call (count_steps.py, profile_calls.py).
+V2_OPERATION = Operation("send_email", "SendEmail", V2_SEND, "", {}, service="sesv2")
+V2_OP_NAME = "sesv2_send_email"
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -226,13 +230,20 @@ def parse_op_arguments(
     doc: str | None, argv: Sequence[str] | None, op: str, calls: int
 ) -> tuple[Operation, int, int]:
     """``--op``, ``--calls`` and ``--top`` for the scripts that look inside one operation."""
-    names = [each.method for each in OPERATIONS]
+    names = [each.method for each in OPERATIONS] + [V2_OP_NAME]
     parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
     parser.add_argument("--op", choices=names, default=op)
     parser.add_argument("--calls", type=int, default=calls)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args(argv)
+    if args.op == V2_OP_NAME:
+        return V2_OPERATION, args.calls, args.top
     return OPERATIONS[names.index(args.op)], args.calls, args.top
+
+
+def client_for(op: Operation) -> Any:
+    """A fresh client of ``op``'s service."""
+    return new_v2_client() if op.service == "sesv2" else new_client()
 
 
 def call_loop(client: SESClient, op: Operation, n: int) -> int:

@@ -2,7 +2,7 @@
 
 Run::
 
-    python benchmarks/count_steps.py [--op send_email] [--calls 200] [--top 25]
+    python benchmarks/count_steps.py [--op send_email|sesv2_send_email] [--calls 200] [--top 25]
 
 Inside a real call the fake's code costs about twice what it costs in a tight
 loop (botocore's larger path evicts it from the CPU caches between calls), so
@@ -24,7 +24,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bench_calls import FAKE_SETTINGS, Operation, call_loop, new_client, parse_op_arguments
+from bench_calls import FAKE_SETTINGS, Operation, call_loop, client_for, parse_op_arguments
 
 OURS = ("pytest_ses", "pytest-ses")  # package paths and the compiled codec's file names
 
@@ -51,7 +51,7 @@ def count_opcodes(op: Operation, calls: int) -> collections.Counter[str]:
         return local
 
     with pytest_ses.mock_ses(**FAKE_SETTINGS):
-        client = new_client()
+        client = client_for(op)
         call_loop(client, op, 20)  # warm-up: caches, compiled codecs
         sys.settrace(tracer)
         try:
@@ -66,7 +66,7 @@ def count_kept(op: Operation, calls: int) -> collections.Counter[str]:
     import pytest_ses
 
     with pytest_ses.mock_ses(**FAKE_SETTINGS):
-        client = new_client()
+        client = client_for(op)
         call_loop(client, op, 20)
         gc.collect()
         before = collections.Counter(type(o).__name__ for o in gc.get_objects())
@@ -80,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     op, calls, top = parse_op_arguments(__doc__, argv, "send_email", 200)
 
     opcodes = count_opcodes(op, calls)
-    print(f"{op.method}: {sum(opcodes.values()) / calls:.0f} bytecodes a call in pytest-ses")
+    bytecodes = sum(opcodes.values()) / calls
+    print(f"{op.service} {op.method}: {bytecodes:.0f} bytecodes a call in pytest-ses")
     for name, executed in opcodes.most_common(top):
         print(f"  {executed / calls:7.1f}  {name}")
     kept = count_kept(op, calls)

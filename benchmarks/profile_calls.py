@@ -19,7 +19,7 @@ import pstats
 import sys
 from collections.abc import Sequence
 
-from bench_calls import FAKE_SETTINGS, call_loop, new_client, parse_op_arguments
+from bench_calls import FAKE_SETTINGS, call_loop, client_for, parse_op_arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import pytest_ses
 
     with pytest_ses.mock_ses(**FAKE_SETTINGS):
-        client = new_client()
+        client = client_for(op)
         call_loop(client, op, 200)  # warm-up
         profile = cProfile.Profile()
         profile.enable()

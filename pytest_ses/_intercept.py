@@ -36,7 +36,7 @@ import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
@@ -244,22 +244,18 @@ def _before_send_rest(
         return answered
     AWSResponse, respond = _rest_imports()
     url = request.url
-    target = "/" + url.split("://", 1)[-1].partition("/")[2]
-    parts = event_name.split(".")  # before-send.<service id>.<operation>
-    if len(parts) > 1 and parts[1] in REST_SERVICE_EVENTS:
-        service = parts[1]
-    else:  # called without botocore's event name: the path tells the API apart
-        service = "sesv2" if target.startswith("/v2/") else "pinpoint-email"
+    service, target, url_region = _rest_request(url, event_name)
     pending = _pending.get()
     if pending is not None and pending[0] == url:
         _pending.set(None)
-        region = pending[1] or _region_from_url(url) or fake._default_region
+        region = pending[1] or url_region or fake._default_region
         attempt = pending[2]
     else:
         from pytest_ses._wire import sdk_attempt
 
-        region = _region_from_url(url) or fake._default_region
+        region = url_region or fake._default_region
         attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
+    body = request.body
     answer: Answer = respond(
         fake._backend,
         service,
@@ -267,15 +263,30 @@ def _before_send_rest(
         request.method or "GET",
         target,
         request.headers,
-        _body_bytes(request.body),
+        body if type(body) is bytes else _body_bytes(body),  # botocore's JSON: bytes
         attempt,
     )
     status, headers, payload = answer
     headers["Content-Length"] = str(len(payload))
-    response = AWSResponse(url, status, cast(Any, headers), _Body(payload))
+    response = AWSResponse(url, status, headers, _Body(payload))  # type: ignore[arg-type]
     response._content = payload  # type: ignore[attr-defined]
     setattr(request, _ANSWERED, response)
     return response
+
+
+@functools.lru_cache(maxsize=256)
+def _rest_request(url: str, event_name: str) -> tuple[str, str, str | None]:
+    """A REST request's service, its path and query as sent, and the region its URL names.
+
+    Cached: a test calls the same few URLs again and again.
+    """
+    target = "/" + url.split("://", 1)[-1].partition("/")[2]
+    parts = event_name.split(".")  # before-send.<service id>.<operation>
+    if len(parts) > 1 and parts[1] in REST_SERVICE_EVENTS:
+        service = parts[1]
+    else:  # called without botocore's event name: the path tells the API apart
+        service = "sesv2" if target.startswith("/v2/") else "pinpoint-email"
+    return service, target, _region_from_url(url)
 
 
 @functools.cache

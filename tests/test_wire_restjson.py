@@ -354,3 +354,64 @@ def test_pinpoint_email_routes_by_its_own_model() -> None:
     assert json.loads(payload)["message"] == "pinpoint-email r GetAccount {} 1"
     status, _, _ = respond(_Echo(), "pinpoint-email", "r", "GET", "/v2/email/account", {}, b"")
     assert status == 404
+
+
+ODD_VALUES: tuple[Any, ...] = (
+    None,
+    7,
+    2**40,
+    1.5,
+    True,
+    "text",
+    "",
+    [],
+    [None],
+    ["a", 7],
+    {},
+    {"x": None},
+)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON value, the value itself first."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+@pytest.mark.parametrize(("service", "name"), SES_OPERATIONS)
+def test_compiled_body_checker_agrees_with_the_generic_walk(service: str, name: str) -> None:
+    # The compiled checker must decode as _checked does and doubt whenever it doubts:
+    # a missed doubt would let a request past validation.
+    from pytest_ses._wire.restjson import _body_checker, _checked
+
+    operation = service_model(service).operation_model(name)
+    shape = operation.input_shape
+    if shape is None or "payload" in shape.serialization:
+        return
+    params = sample(shape, stamp=SENT_STAMP)
+    sent = json.loads(wire_request(operation, params)["body"] or b"{}")
+    bodies = [sent, {**sent, "NotAMember": 1}]
+    for path in _paths(sent)[1:]:
+        bodies += [_replaced(sent, path, odd) for odd in ODD_VALUES]
+    checker = _body_checker(shape)
+    for body in bodies:
+        expected_doubts: list[str] = []
+        got_doubts: list[str] = []
+        expected = _checked(json.loads(json.dumps(body)), shape, expected_doubts)
+        got = checker(json.loads(json.dumps(body)), got_doubts)
+        assert got == expected, body
+        assert bool(got_doubts) == bool(expected_doubts), body

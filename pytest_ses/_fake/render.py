@@ -113,7 +113,12 @@ def compile_template(text: str) -> Compiled:
     _check_partials(nodes, partials)
     for body in list(partials.values()):
         _check_partials(body, partials)
-    return Compiled(_generate(nodes), {name: _generate(body) for name, body in partials.items()})
+    # Without an "@" anywhere no expression reads @index and the like: loops need not set them.
+    private = "@" in text
+    return Compiled(
+        _generate(nodes, private),
+        {name: _generate(body, private) for name, body in partials.items()},
+    )
 
 
 def render(text: str, data: Any) -> str:
@@ -410,6 +415,8 @@ def _walk(value: Any, parts: tuple[str, ...]) -> Any:
 
 def text_of(value: Any) -> str:
     """How a JSON value prints: as JavaScript would, and without HTML escaping."""
+    if type(value) is int:  # the commonest value that is not a string: a quantity, an id
+        return str(value)
     if isinstance(value, str):
         return value
     if value is None or value is MISSING:
@@ -435,6 +442,8 @@ def truthy(value: Any) -> bool:
 
 
 def _printed(value: Any, expr: Arg) -> str:
+    if type(value) is int:  # as text_of prints it, a call sooner
+        return str(value)
     if value is MISSING:
         raise MissingVariable(expr.text if isinstance(expr, Path) else str(expr.value))
     return text_of(value)
@@ -455,13 +464,26 @@ def _items(value: Any) -> list[tuple[Any, Any]]:
     return []
 
 
+def _values(value: Any) -> list[Any]:
+    """:func:`_items` without the keys, for loops whose body reads no ``@`` variable."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return list(value.values())
+    return []
+
+
 def _too_deep(name: str) -> None:
     raise TemplateSyntaxError(f"The partial {name} includes itself too deeply.")
 
 
-def _generate(nodes: tuple[Node, ...]) -> _Program:
-    """``nodes`` as one Python function: no tree walk, no call per node when rendering."""
-    writer = _Writer()
+def _generate(nodes: tuple[Node, ...], private: bool = True) -> _Program:
+    """``nodes`` as one Python function: no tree walk, no call per node when rendering.
+
+    ``private``: whether loops set @index, @key, @first and @last (else they keep their
+    frame's, which nothing reads).
+    """
+    writer = _Writer(private)
     writer.emit(nodes, "f0", 0, " ")
     try:
         code = compile("\n".join(writer.lines), "<pytest-ses template>", "exec")
@@ -475,27 +497,42 @@ def _generate(nodes: tuple[Node, ...]) -> _Program:
 class _Writer:
     """Writes a program's source; its constants and helpers go in ``names``, its globals."""
 
-    def __init__(self) -> None:
+    def __init__(self, private: bool = True) -> None:
+        self.private = private
         self.names: dict[str, Any] = {
             "MISSING": MISSING, "_walk": _walk, "_printed": _printed, "_looked_up": _looked_up,
-            "_items": _items, "truthy": truthy, "_too_deep": _too_deep,
+            "_items": _items, "_values": _values, "_too_deep": _too_deep,
         }  # fmt: skip
-        self.lines = ["def program(f0, partials, out, depth):", " a = out.append"]
+        # Frame fN's ``this`` is also in sN: read without indexing the frame.
+        self.lines = ["def program(f0, partials, out, depth):", " a = out.append", " s0 = f0[0]"]
 
     def const(self, value: Any) -> str:
         name = f"c{len(self.names)}"
         self.names[name] = value
         return name
 
-    def value_of(self, arg: Arg, frame: str) -> str:
-        """An expression for ``arg``'s value; a plain name or ``this`` is read inline."""
-        if isinstance(arg, Path) and not arg.up and len(arg.parts) == 1 and arg.parts[0][0] != "@":
-            return (
-                f"({frame}[0].get({arg.parts[0]!r}, MISSING) if type({frame}[0]) is dict "
-                f"else _walk({frame}[0], {self.const(arg.parts)}))"
-            )
+    def value_of(self, arg: Arg, frame: str, pad: str) -> str:
+        """An expression for ``arg``'s value; a path of plain names or ``this`` is read inline.
+
+        A dotted path is walked by statements written first, into ``t``, one name a line.
+        """
+        this = "s" + frame[1:]
+        if isinstance(arg, Path) and not arg.up and arg.parts and arg.parts[0][0] != "@":
+            parts = arg.parts
+            if len(parts) == 1:
+                return (
+                    f"({this}.get({parts[0]!r}, MISSING) if type({this}) is dict "
+                    f"else _walk({this}, {self.const(parts)}))"
+                )
+            self.lines.append(f"{pad}t = {this}")
+            for part in parts:
+                self.lines.append(
+                    f"{pad}t = t.get({part!r}, MISSING) if type(t) is dict "
+                    f"else _walk(t, {self.const((part,))})"
+                )
+            return "t"
         if isinstance(arg, Path) and not arg.up and not arg.parts:
-            return f"{frame}[0]"
+            return this
         return f"{self.const(_getter(arg))}({frame})"
 
     def emit(self, body: tuple[Node, ...], frame: str, level: int, pad: str) -> None:
@@ -506,9 +543,10 @@ class _Writer:
             if type(node) is str:
                 lines.append(f"{pad}a({node!r})")
             elif type(node) is Output:
-                lines.append(f"{pad}v = {self.value_of(node.expr, frame)}")
+                lines.append(f"{pad}v = {self.value_of(node.expr, frame, pad)}")
                 if node.helper == "lookup":
-                    lines.append(f"{pad}v = _looked_up(v, {self.value_of(node.args[0], frame)})")
+                    key = self.value_of(node.args[0], frame, pad)
+                    lines.append(f"{pad}v = _looked_up(v, {key})")
                 lines.append(
                     f"{pad}a(v if type(v) is str else _printed(v, {self.const(node.expr)}))"
                 )
@@ -516,7 +554,7 @@ class _Writer:
                 inner = frame
                 if node.context is not None:
                     inner = f"f{level + 1}"
-                    context = self.value_of(node.context, frame)
+                    context = self.value_of(node.context, frame, pad)
                     lines.append(f"{pad}{inner} = ({context}, {frame}, {frame}[2], {frame}[3])")
                 lines.append(f"{pad}if depth > 32: _too_deep({node.name!r})")
                 lines.append(f"{pad}partials[{node.name!r}]({inner}, partials, out, depth + 1)")
@@ -525,17 +563,28 @@ class _Writer:
 
     def emit_block(self, node: Block, frame: str, level: int, pad: str) -> None:
         lines = self.lines
-        value = self.value_of(node.args[0], frame)
+        value = self.value_of(node.args[0], frame, pad)
         inner = f"f{level + 1}"
         if node.helper in ("if", "unless"):
-            negate = "" if node.helper == "if" else "not "
-            lines.append(f"{pad}if {negate}truthy({value}):")
+            # truthy() inline: Handlebars' truth is Python's but for an empty {} (true)
+            if value != "t":
+                lines.append(f"{pad}t = {value}")
+            truth = "(t or isinstance(t, dict))"
+            lines.append(f"{pad}if {truth if node.helper == 'if' else 'not ' + truth}:")
             self.emit(node.body, frame, level, pad + " ")
         elif node.helper == "with":
             lines.append(f"{pad}w{level} = {value}")
-            lines.append(f"{pad}if truthy(w{level}):")
+            lines.append(f"{pad}if w{level} or isinstance(w{level}, dict):")
             lines.append(f"{pad} {inner} = (w{level}, {frame}, {frame}[2], {frame}[3])")
+            lines.append(f"{pad} s{level + 1} = w{level}")
             self.emit(node.body, inner, level + 1, pad + " ")
+        elif not self.private:  # each, in a template that reads no @ variable
+            n = level
+            lines.append(f"{pad}items{n} = _values({value})")
+            lines.append(f"{pad}if items{n}:")
+            lines.append(f"{pad} for s{n + 1} in items{n}:")
+            lines.append(f"{pad}  {inner} = (s{n + 1}, {frame}, {frame}[2], {frame}[3])")
+            self.emit(node.body, inner, level + 1, pad + "  ")
         else:  # each: @index, @key, @first and @last are the frame's private variables
             n = level
             lines.append(f"{pad}items{n} = _items({value})")
@@ -546,6 +595,7 @@ class _Writer:
                 f"{pad}  {inner} = (it{n}, {frame}, {frame}[2], {{'index': i{n}, 'key': k{n}, "
                 f"'first': i{n} == 0, 'last': i{n} == last{n}}})"
             )
+            lines.append(f"{pad}  s{n + 1} = it{n}")
             self.emit(node.body, inner, level + 1, pad + "  ")
         if node.inverse:
             lines.append(f"{pad}else:")

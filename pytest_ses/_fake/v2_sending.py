@@ -89,6 +89,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
     if simple is not None:
         subject = simple["Subject"]
         body = simple["Body"]
+        plain = "Headers" not in simple and "Attachments" not in simple  # most sends: no call
         return send_content(
             account,
             region,
@@ -101,7 +102,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
                 _part(body.get("Html")),
             ),
             service=SERVICE,
-            extra=_extras(simple),
+            extra=None if plain else _extras(simple),
         )
     template = content["Template"]
     found, data = resolve_template(account, region, template)
@@ -116,6 +117,8 @@ def _simple_params(params: Params) -> Params:
     if not source:
         raise invalid_parameter("Missing required parameter FromEmailAddress.")  # inferred
     shared: Params = {"Source": source, "Destination": params.get("Destination", {})}
+    if _RENAMED.keys().isdisjoint(params):  # most sends: nothing more to rename
+        return shared
     for v2_name, value in params.items():
         v1_name = _RENAMED.get(v2_name)
         if v1_name is not None:

@@ -19,10 +19,11 @@ import base64
 import binascii
 import calendar
 import datetime as dt
+import itertools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.utils import formatdate, parsedate_to_datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -67,7 +68,9 @@ def respond(
     """
     request_id = new_uuid()
     path, _, query = target.partition("?")
-    found = route(service, method.upper(), path, query)
+    found = _routed(
+        service, method.upper(), path, _literal_keys(service, method, query) if query else _NO_KEYS
+    )
     if found is None:
         message = f"No {service} operation answers {method} {path[:200]}."
         return encode_error(
@@ -75,8 +78,12 @@ def respond(
         )
     operation, labels = found
     doubts: list[str] = []
+    checker = _body_plan(operation)
     try:
-        params = decode(operation, labels, query, headers, body, doubts)
+        if checker is not None:  # all of the input in the JSON body: decode() in short
+            params = checker(_json_object(body), doubts)
+        else:
+            params = decode(operation, labels, query, headers, body, doubts)
     except WireError as exc:
         return encode_error(service, SESError("BadRequestException", str(exc)), request_id)
     # A body whose decoding found every member in order needs no second walk.
@@ -146,18 +153,31 @@ def route(
     service: str, method: str, path: str, query: str = ""
 ) -> tuple[OperationModel, dict[str, str]] | None:
     """The operation ``method path`` calls, and its URI labels (decoded), or None."""
-    found = _route(service, method, path, _literal_keys(service, method, query))
+    found = _routed(service, method, path, _literal_keys(service, method, query))
+    if found is None:
+        return None
+    operation, labels = found
+    return operation, dict(labels)
+
+
+@lru_cache(maxsize=1024)
+def _routed(
+    service: str, method: str, path: str, query_keys: frozenset[str]
+) -> tuple[OperationModel, Mapping[str, str]] | None:
+    """:func:`route`, cached by path: an application calls the same few paths again and again.
+
+    The labels are shared by every call of the path: read them, never change them.
+    """
+    found = _route(service, method, path, query_keys)
     if found is None:
         return None
     name, labels = found
     return service_model(service).operation_model(name), dict(labels)
 
 
-@lru_cache(maxsize=1024)
 def _route(
     service: str, method: str, path: str, query_keys: frozenset[str]
 ) -> tuple[str, tuple[tuple[str, str], ...]] | None:
-    # Cached by path: an application calls the same few paths again and again.
     for candidate in _routes(service).get(method, ()):
         match = candidate.pattern.fullmatch(path)
         if match is not None and candidate.query_keys <= query_keys:
@@ -166,10 +186,13 @@ def _route(
     return None
 
 
+_NO_KEYS: frozenset[str] = frozenset()
+
+
 def _literal_keys(service: str, method: str, query: str) -> frozenset[str]:
     """The query keys a route may require (none for most services: skip parsing then)."""
     if not query or not _needs_query_keys(service):
-        return frozenset()
+        return _NO_KEYS
     return frozenset(key for key, _ in parse_qsl(query, keep_blank_values=True))
 
 
@@ -228,6 +251,15 @@ def _body_only(operation: OperationModel) -> bool:
     return shape is None or ("payload" not in shape.serialization and not _located_members(shape))
 
 
+@cache
+def _body_plan(operation: OperationModel) -> _Checker | None:
+    """The compiled checker of an operation whose input is all in its JSON body, else None."""
+    shape = operation.input_shape
+    if shape is None or not _body_only(operation):
+        return None
+    return _body_checker(shape)
+
+
 def decode(
     operation: OperationModel,
     labels: Mapping[str, str],
@@ -251,7 +283,7 @@ def decode(
         if value is not None:
             params[payload] = value
     elif doubts is not None:
-        params.update(_checked(_json_object(body), shape, doubts))
+        params = _body_checker(shape)(_json_object(body), doubts)
     else:
         params.update(_from_json(_json_object(body), shape))
     arguments: dict[str, list[str]] | None = None
@@ -284,7 +316,11 @@ def _json_object(body: bytes) -> Any:
     if not body.strip():
         return {}
     try:
-        value = json.loads(body)
+        if body[:1] == b"{" and body[1:2] != b"\0":
+            # What json.loads would detect for such bytes, without its detection's call.
+            value = json.loads(body.decode("utf-8", "surrogatepass"))
+        else:
+            value = json.loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise WireError("The request body is not valid JSON.") from None
     if not isinstance(value, dict):
@@ -488,6 +524,144 @@ def _checked(value: Any, shape: Shape, doubts: list[str]) -> Any:
     return decoded
 
 
+# An endless supply of ``str`` for ``map(isinstance, items, _STR)``: a list's items checked in C.
+_STR = itertools.repeat(str)
+
+
+_Checker = Callable[[dict[str, Any], list[str]], dict[str, Any]]
+
+
+@cache
+def _body_checker(shape: Shape) -> _Checker:
+    """:func:`_checked` for the structure ``shape``, compiled once into code that knows the model.
+
+    A walk of the model per request costs several times more: here each
+    structure the operation's input reaches becomes a function that looks only
+    at the members present, its strings checked in one pass in C, its other
+    members each by the function for its shape. It decodes in place (the dict
+    is fresh from ``json.loads``; ``_checked`` copies), leaving out members the
+    model lacks and nulls as ``_checked`` does, and notes a doubt wherever
+    ``_checked`` would; a member neither a scalar taken as is, nor a structure,
+    nor a list of strings or structures, is handed to ``_checked`` itself. Its
+    input is what ``json.loads`` makes, nothing else.
+    Model names reach the source only through generated identifiers.
+    """
+    writer = _CheckerWriter()
+    top = writer.structure(shape)
+    code = compile("\n".join(writer.sources), f"<pytest-ses checker {shape.name}>", "exec")
+    names = writer.names
+    namespace: dict[str, Any] = {"__builtins__": {}, **names}
+    exec(code, namespace)
+    # The tables of converters were filled with names: the functions exist only now.
+    for key in writer.tables:
+        namespace[key] = {wire: namespace[function] for wire, function in names[key].items()}
+    built: _Checker = namespace[top]
+    return built
+
+
+class _CheckerWriter:
+    """Writes the source of :func:`_body_checker`'s functions; their constants go in ``names``."""
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self.functions: dict[str, str] = {}  # shape name -> function name
+        self.tables: list[str] = []
+        self.counter = itertools.count()
+        self.names: dict[str, Any] = {
+            "_checked": _checked, "_ok": scalar_ok, "_STR": _STR, "dict": dict, "list": list,
+            "type": type, "str": str, "all": all, "map": map, "isinstance": isinstance,
+            "AttributeError": AttributeError,
+        }  # fmt: skip
+
+    def define(self, name: str, lines: list[str]) -> str:
+        self.sources.append("\n".join(lines) + "\n")
+        return name
+
+    def generic(self, name: str, shape: Shape) -> str:
+        self.names[f"{name}_shape"] = shape
+        return self.define(name, [f"def {name}(x, d):", f"    return _checked(x, {name}_shape, d)"])
+
+    def converter(self, member: Shape) -> str:
+        """The function (value, doubts) -> value for a member that is not a scalar taken as is."""
+        kind = member.type_name
+        if kind == "structure" and not member.is_document_type:  # type: ignore[attr-defined]
+            return self.structure(member)
+        name = f"_c{next(self.counter)}"
+        item = member.member if kind == "list" else None  # type: ignore[attr-defined]
+        if item is not None and item.type_name == "string":
+            return self.define(name, [
+                f"def {name}(x, d):",
+                "    if type(x) is not list or not all(map(isinstance, x, _STR)):",
+                "        d.append('list')",
+                "    return x",
+            ])  # fmt: skip
+        if item is not None and item.type_name == "structure" and not item.is_document_type:
+            function = self.structure(item)
+            return self.define(name, [
+                f"def {name}(x, d):",
+                "    if type(x) is not list:",
+                "        d.append('list')",
+                "        return x",
+                "    if None in x:",
+                "        d.append('list')",
+                f"    return [None if i is None else {function}(i, d) for i in x]",
+            ])  # fmt: skip
+        return self.generic(name, member)
+
+    def structure(self, struct: Shape) -> str:
+        found = self.functions.get(struct.name)
+        if found is not None:
+            return found
+        name = self.functions[struct.name] = f"_s{len(self.functions)}"
+        members = _body_members(struct)
+        if any(wire != member for wire, (member, _, _) in members.items()):
+            return self.generic(name, struct)  # renamed members (none in SES's models today)
+        names = self.names
+        names[f"{name}_known"] = frozenset(members)
+        # Of JSON's values only an object has keys(): no type test on the way of a structure.
+        lines = [
+            f"def {name}(v, d):",
+            "    try:",
+            f"        complete = v.keys() <= {name}_known",
+            "    except AttributeError:",
+            "        d.append('structure')",
+            "        return v",
+            "    if not complete:",
+            f"        v = {{k: x for k, x in v.items() if k in {name}_known}}",
+            "    if None in v.values():",  # JSON null: absent, as botocore skips None
+            "        v = {k: x for k, x in v.items() if x is not None}",
+        ]
+        required = frozenset(_required_wires(struct))
+        if required:
+            names[f"{name}_required"] = required
+            lines += [f"    if not {name}_required <= v.keys():", "        d.append('required')"]
+        strings = frozenset(w for w, (_, m, _) in members.items() if m.type_name == "string")
+        if strings and len(strings) == len(members):
+            lines.append("    if not all(map(isinstance, v.values(), _STR)):")
+            lines.append("        d.append('string')")
+        elif strings:
+            names[f"{name}_strings"] = strings
+            lines.append(f"    present = map(v.__getitem__, v.keys() & {name}_strings)")
+            lines.append("    if not all(map(isinstance, present, _STR)):")
+            lines.append("        d.append('string')")
+        others = {w: m.type_name for w, (_, m, plain) in members.items() if plain}
+        for wire in strings:
+            others.pop(wire, None)
+        if others:
+            names[f"{name}_others"] = others
+            lines.append(f"    for k in v.keys() & {name}_others.keys():")
+            lines.append(f"        if not _ok({name}_others[k], v[k]):")
+            lines.append("            d.append(k)")
+        nested = {w: self.converter(m) for w, (_, m, plain) in members.items() if not plain}
+        if nested:
+            names[f"{name}_nested"] = nested
+            self.tables.append(f"{name}_nested")
+            lines.append(f"    for k in v.keys() & {name}_nested.keys():")
+            lines.append(f"        v[k] = {name}_nested[k](v[k], d)")
+        lines.append("    return v")
+        return self.define(name, lines)
+
+
 def _timestamp(raw: Any) -> Any:
     """Epoch seconds (a number or its text), ISO 8601 or RFC 822 -> an aware datetime."""
     if type(raw) is str:
@@ -534,14 +708,28 @@ def _blob(raw: Any) -> Any:
 def encode_result(operation: OperationModel, result: Mapping[str, Any], request_id: str) -> Answer:
     """A result dict -> the response botocore's RestJSONParser reads back as that dict."""
     headers = {"Content-Type": _JSON, "x-amzn-RequestId": request_id}
-    status = int(operation.http.get("responseCode", 200))
+    status, body_members = _output_plan(operation)
+    if body_members is not None:  # all of the output in the JSON body: the common case
+        body: dict[str, Any] = {}
+        for name, value in result.items():
+            found = body_members.get(name)
+            if found is None:
+                shape = operation.output_shape
+                if shape is None:
+                    raise TypeError(
+                        f"{operation.name} has no output, but the fake returned {result!r}"
+                    )
+                raise TypeError(
+                    f"{shape.name} has no member {name!r} (the fake returned {result!r})"
+                )
+            if value is not None:
+                wire, member_shape, as_is = found
+                body[wire] = value if as_is else _to_json(value, member_shape)
+        return status, headers, _ENCODER.encode(body).encode("ascii") if body else b"{}"
     shape = operation.output_shape
-    if shape is None:
-        if result:
-            raise TypeError(f"{operation.name} has no output, but the fake returned {result!r}")
-        return status, headers, b"{}"
+    assert shape is not None
     members = {member.name: member for member in _members(shape)}
-    body: dict[str, Any] = {}
+    body = {}
     payload_name = shape.serialization.get("payload")
     payload: bytes | None = None
     for name, value in result.items():
@@ -565,6 +753,26 @@ def encode_result(operation: OperationModel, result: Mapping[str, Any], request_
     return status, headers, payload
 
 
+@cache
+def _output_plan(
+    operation: OperationModel,
+) -> tuple[int, dict[str, tuple[str, Shape, bool]] | None]:
+    """The success status, and the output's members by name when all go in the JSON body.
+
+    A member's entry: (its name in JSON, its shape, its value taken as is).
+    None instead of the members: the output has a payload or members outside the body.
+    """
+    status = int(operation.http.get("responseCode", 200))
+    shape = operation.output_shape
+    if shape is None:
+        return status, {}
+    if "payload" in shape.serialization or _located_members(shape):
+        return status, None
+    return status, {
+        name: (wire, member, as_is) for wire, (name, member, as_is) in _body_members(shape).items()
+    }
+
+
 def _payload_bytes(value: Any, shape: Shape) -> bytes:
     if shape.type_name == "blob":
         return bytes(value)
@@ -573,9 +781,13 @@ def _payload_bytes(value: Any, shape: Shape) -> bytes:
     return _dumps(_to_json(value, shape))
 
 
+# json.dumps with these arguments makes a new encoder every call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def _dumps(value: Any) -> bytes:
     # ASCII-only JSON: any text, even a lone surrogate, travels as an escape.
-    return json.dumps(value, separators=(",", ":")).encode("ascii")
+    return _ENCODER.encode(value).encode("ascii")
 
 
 def _to_json(value: Any, shape: Shape) -> Any:
