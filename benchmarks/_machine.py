@@ -46,3 +46,18 @@ def machine(load_at_start: float, packages: Sequence[str]) -> list[tuple[str, st
         *((name, version(name)) for name in packages),
         ("pytest-ses source", source_revision()),
     ]
+
+
+def table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
+    """Rows as a Markdown table, or as aligned text: the first column left, the rest right."""
+    if markdown:
+        return [
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|",
+            *("| " + " | ".join(r) + " |" for r in rows),
+        ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
+    return [fmt.format(*header), "  ".join("-" * w for w in widths)] + [
+        fmt.format(*r) for r in rows
+    ]

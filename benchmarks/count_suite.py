@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _machine import machine
+from _machine import machine, table
 
 PACKAGES = ("pytest", "botocore", "boto3", "pytest-ses")
 PER_MODULE = 100
@@ -352,20 +352,6 @@ def ratios(values: Sequence[float], floor: Sequence[float]) -> float:
 
 def spread(values: Sequence[float]) -> str:
     return f"{min(values):.2f}-{max(values):.2f}"
-
-
-def table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
-    if markdown:
-        return [
-            "| " + " | ".join(header) + " |",
-            "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|",
-            *("| " + " | ".join(r) + " |" for r in rows),
-        ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
-    return [fmt.format(*header), "  ".join("-" * w for w in widths)] + [
-        fmt.format(*r) for r in rows
-    ]
 
 
 def render(variants: list[Variant], rounds: int, markdown: bool, load: float) -> str:

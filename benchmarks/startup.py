@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from _machine import machine
+from _machine import machine, table
 
 PACKAGES = ("pytest", "botocore", "pytest-ses")
 
@@ -279,20 +279,6 @@ def iqr(values: Sequence[float]) -> str:
         return "-"
     q = statistics.quantiles(values, n=4)
     return f"{q[0]:.1f}-{q[2]:.1f}"
-
-
-def table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
-    if markdown:
-        return [
-            "| " + " | ".join(header) + " |",
-            "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|",
-            *("| " + " | ".join(r) + " |" for r in rows),
-        ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
-    return [fmt.format(*header), "  ".join("-" * w for w in widths)] + [
-        fmt.format(*r) for r in rows
-    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
