@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 
+    from pytest_ses._response import Factory
     from pytest_ses._wire.query import Backend
     from pytest_ses._wire.restjson import Answer
 
@@ -216,15 +217,13 @@ def _before_send(
         region = _region_from_url(request.url) or fake._default_region
         attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
         fields = None
-    AWSResponse, respond, respond_fields = _answer_imports()
+    make_response, respond, respond_fields = _answer_imports()
     if fields is not None:
         status, payload = respond_fields(fake._backend, region, fields, attempt)
     else:
         status, payload = respond(fake._backend, region, _body_bytes(request.body), attempt)
-    response_headers: Any = {"Content-Type": "text/xml", "Content-Length": str(len(payload))}
-    response = AWSResponse(request.url, status, response_headers, _Body(payload))
-    # What botocore would otherwise join from the stream; the attribute dates from 2019.
-    response._content = payload  # type: ignore[attr-defined]
+    headers = {"Content-Type": "text/xml", "Content-Length": str(len(payload))}
+    response = make_response(request.url, status, headers, payload)
     setattr(request, _ANSWERED, response)
     return response
 
@@ -242,7 +241,7 @@ def _before_send_rest(
     answered: AWSResponse | None = getattr(request, _ANSWERED, None)
     if answered is not None:
         return answered
-    AWSResponse, respond = _rest_imports()
+    make_response, respond = _rest_imports()
     url = request.url
     service, target, url_region = _rest_request(url, event_name)
     pending = _pending.get()
@@ -268,8 +267,7 @@ def _before_send_rest(
     )
     status, headers, payload = answer
     headers["Content-Length"] = str(len(payload))
-    response = AWSResponse(url, status, headers, _Body(payload))  # type: ignore[arg-type]
-    response._content = payload  # type: ignore[attr-defined]
+    response = make_response(url, status, headers, payload)
     setattr(request, _ANSWERED, response)
     return response
 
@@ -290,22 +288,25 @@ def _rest_request(url: str, event_name: str) -> tuple[str, str, str | None]:
 
 
 @functools.cache
-def _rest_imports() -> tuple[type[AWSResponse], Any]:
-    from botocore.awsrequest import AWSResponse
-
+def _rest_imports() -> tuple[Factory, Any]:
     from pytest_ses._wire.restjson import respond
 
-    return AWSResponse, respond
+    return _response_factory(), respond
 
 
 @functools.cache
-def _answer_imports() -> tuple[type[AWSResponse], Any, Any]:
+def _answer_imports() -> tuple[Factory, Any, Any]:
     # Imported on first use rather than with this module: the plugin must not import botocore.
-    from botocore.awsrequest import AWSResponse
-
     from pytest_ses._wire.query import respond, respond_fields
 
-    return AWSResponse, respond, respond_fields
+    return _response_factory(), respond, respond_fields
+
+
+@functools.cache
+def _response_factory() -> Factory:
+    from pytest_ses._response import factory
+
+    return factory()
 
 
 def _aio_before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
@@ -368,16 +369,6 @@ def _region_from_url(url: str) -> str | None:
     if len(labels) >= 4 and labels[0] == "email" and labels[-2] == "amazonaws":
         return labels[1]
     return None
-
-
-class _Body:
-    """The raw stream botocore reads a response body from."""
-
-    def __init__(self, payload: bytes) -> None:
-        self._payload = payload
-
-    def stream(self, **kwargs: Any) -> Iterator[bytes]:
-        yield self._payload
 
 
 class _AioBody:

@@ -318,3 +318,54 @@ def test_aws_region_alone_still_gets_a_default_region(monkeypatch: pytest.Monkey
     with mock_ses(region="eu-south-1") as ses:
         boto3.session.Session().client("ses").get_send_quota()
     assert ses.calls[0].region == "eu-south-1"
+
+
+def _answers() -> list[tuple[int, dict[str, str], dict[str, Any]]]:
+    """What a v1 and a v2 client read back from the fake: status, headers, parsed body."""
+    v1 = boto3.client("ses", region_name="us-east-1")
+    v2 = boto3.client("sesv2", region_name="us-east-1")
+    with pytest.raises(botocore.exceptions.ClientError) as caught:
+        v2.get_email_identity(EmailIdentity="x.com")
+    found = []
+    answers: list[dict[str, Any]] = [
+        dict(v1.get_send_quota()),
+        dict(v2.get_account()),
+        dict(caught.value.response),
+    ]
+    for answer in answers:
+        meta = answer.pop("ResponseMetadata")
+        headers = {k: v for k, v in meta["HTTPHeaders"].items() if k != "x-amzn-requestid"}
+        found.append((meta["HTTPStatusCode"], headers, answer))
+    return found
+
+
+def test_responses_built_without_botocores_constructor_read_as_its_own(
+    ses: SESMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The hooks fill botocore's HeadersDict directly when the response's layout is
+    # the one they know; a botocore whose layout differs gets responses built the usual way.
+    from botocore import awsrequest
+
+    from pytest_ses import _intercept
+    from pytest_ses._response import factory, plain
+
+    class LaterResponse(awsrequest.AWSResponse):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self.added_later = True
+
+    assert factory() is not plain  # this botocore: the fast path
+    fast = _answers()
+    caches = (_intercept._response_factory, _intercept._answer_imports, _intercept._rest_imports)
+    monkeypatch.setattr(awsrequest, "AWSResponse", LaterResponse)
+    assert factory() is plain
+    for cached in caches:
+        cached.cache_clear()
+    try:
+        assert _answers() == fast
+    finally:
+        for cached in caches:
+            cached.cache_clear()
+    assert [status for status, _, _ in fast] == [200, 200, 404]
+    assert fast[1][1]["content-type"] == "application/json"
+    assert fast[2][2]["Error"]["Code"] == "NotFoundException"

@@ -735,6 +735,21 @@ def test_ids_are_version_4_uuids_in_canonical_form() -> None:
         assert parsed.variant == uuid.RFC_4122
 
 
+def test_ids_neither_follow_nor_disturb_the_random_module(ses: SESMock, client: SESClient) -> None:
+    # Code under test may seed ``random``; the fake's ids come from elsewhere.
+    import random
+
+    random.seed(7)
+    expected = random.random()
+    random.seed(7)
+    first = send(client)
+    assert random.random() == expected
+    random.seed(7)
+    second = send(client)
+    assert first != second
+    assert len({m.message_id for m in ses.outbox}) == 2
+
+
 def test_a_forked_process_makes_message_ids_of_its_own() -> None:
     # In a fresh process: forking the test process itself (with its threads) is unsafe.
     done = subprocess.run(

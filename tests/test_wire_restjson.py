@@ -287,6 +287,14 @@ class _Echo:
         ("POST", "/v2/email/outbound-emails", b"[1, 2]", "BadRequestException", 400),
         ("POST", "/v2/email/outbound-emails", b"\xff\xfe", "BadRequestException", 400),
         ("POST", "/v2/email/outbound-emails", b"[" * 100_000, "BadRequestException", 400),
+        ("POST", "/v2/email/outbound-emails", b"{", "BadRequestException", 400),
+        ("POST", "/v2/email/outbound-emails", b'{"x": }', "BadRequestException", 400),
+        ("POST", "/v2/email/outbound-emails", b'{"x": 1} x', "BadRequestException", 400),
+        ("POST", "/v2/email/outbound-emails", b'{"x": 1}{}', "BadRequestException", 400),
+        # A vertical tab is white space to str.strip(), not to JSON.
+        ("POST", "/v2/email/outbound-emails", b'{"x": 1}\x0b', "BadRequestException", 400),
+        ("POST", "/v2/email/outbound-emails", b'{"Content": {}} \r\n\t', "Echo", 400),
+        ("POST", "/v2/email/outbound-emails", b' \n{"Content": {}}', "Echo", 400),
     ],
 )
 def test_hand_made_requests_get_ses_shaped_errors(
@@ -415,3 +423,52 @@ def test_compiled_body_checker_agrees_with_the_generic_walk(service: str, name: 
         got = checker(json.loads(json.dumps(body)), got_doubts)
         assert got == expected, body
         assert bool(got_doubts) == bool(expected_doubts), body
+
+
+JSON_TEXTS = [
+    "{}",
+    '{"a": [1, 2.5, -3e2, true, false, null, "x\\u00e9\\ud800"]}',
+    '{"a": {"b": {}}} ',
+    "{",
+    "{}}",
+    '{"a": 1} x',
+    "{}\x0b",
+    "{}\u00a0",
+    "\ufeff{}",
+    "[]",
+    '"text"',
+    "1",
+    "",
+    " ",
+    '{"a": NaN, "b": -Infinity}',
+    '{"a": 1, "a": 2}',
+    '{"a": "\\x"}',
+    "{'a': 1}",
+]
+
+
+@pytest.mark.parametrize("accelerated", [True, False], ids=["C", "pure Python"])
+def test_json_reading_and_writing_agree_with_the_json_module(
+    accelerated: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The codec calls json's C scanner and encoder directly; what it reads and
+    # writes must be what json.loads and json.dumps would, with or without them.
+    from pytest_ses._wire import jsonio
+
+    if not accelerated:
+        monkeypatch.setattr(jsonio, "_SCAN", None)
+        monkeypatch.setattr(jsonio, "_ENCODE", None)
+    for text in JSON_TEXTS:
+        try:
+            expected: Any = json.loads(text)
+        except ValueError as exc:
+            expected = type(exc)
+        try:
+            got: Any = jsonio.loads(text)
+        except ValueError as exc:
+            got = type(exc)
+        assert repr(got) == repr(expected), text
+        if not isinstance(expected, type):
+            wanted = json.dumps(expected, separators=(",", ":")).encode("ascii")
+            assert jsonio.dumps(expected) == wanted
+    assert jsonio.dumps("\ud800") == b'"\\ud800"'

@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl, unquote
 from pytest_ses._errors import SESError
 from pytest_ses._ids import new_uuid
 from pytest_ses._model import service_model
+from pytest_ses._wire import jsonio
 from pytest_ses._wire.validate import problems, scalar_ok, validation_error
 
 if TYPE_CHECKING:
@@ -318,7 +319,7 @@ def _json_object(body: bytes) -> Any:
     try:
         if body[:1] == b"{" and body[1:2] != b"\0":
             # What json.loads would detect for such bytes, without its detection's call.
-            value = json.loads(body.decode("utf-8", "surrogatepass"))
+            value = jsonio.loads(body.decode("utf-8", "surrogatepass"))
         else:
             value = json.loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
@@ -723,7 +724,7 @@ def encode_result(operation: OperationModel, result: Mapping[str, Any], request_
             if value is not None:
                 wire, member_shape, as_is = found
                 body[wire] = value if as_is else _to_json(value, member_shape)
-        return status, headers, _ENCODER.encode(body).encode("ascii") if body else b"{}"
+        return status, headers, jsonio.dumps(body) if body else b"{}"
     shape = operation.output_shape
     assert shape is not None
     members = {member.name: member for member in _members(shape)}
@@ -747,7 +748,7 @@ def encode_result(operation: OperationModel, result: Mapping[str, Any], request_
         else:
             body[member.wire] = _to_json(value, member.shape)
     if payload is None:
-        payload = b"" if payload_name is not None else _dumps(body)
+        payload = b"" if payload_name is not None else jsonio.dumps(body)
     return status, headers, payload
 
 
@@ -776,16 +777,7 @@ def _payload_bytes(value: Any, shape: Shape) -> bytes:
         return bytes(value)
     if shape.type_name == "string":
         return str(value).encode("utf-8")
-    return _dumps(_to_json(value, shape))
-
-
-# json.dumps with these arguments makes a new encoder every call.
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
-
-
-def _dumps(value: Any) -> bytes:
-    # ASCII-only JSON: any text, even a lone surrogate, travels as an escape.
-    return _ENCODER.encode(value).encode("ascii")
+    return jsonio.dumps(_to_json(value, shape))
 
 
 def _to_json(value: Any, shape: Shape) -> Any:
@@ -882,4 +874,4 @@ def encode_error(service: str, error: SESError, request_id: str) -> Answer:
         "x-amzn-RequestId": request_id,
         "x-amzn-ErrorType": error.code,
     }
-    return status, headers, _dumps(body)
+    return status, headers, jsonio.dumps(body)
