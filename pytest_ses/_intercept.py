@@ -84,9 +84,11 @@ _stack_lock = threading.Lock()
 _retry_pending = threading.local()
 # request-created -> before-send of the same request (same thread or task): what
 # before-send cannot see. (URL, the client's region, which a custom endpoint_url hides,
-# botocore's attempt number (it makes a new request for each), botocore's form fields
-# before url-encoding, so the fake need not parse back what botocore encoded.)
-_Pending = tuple["str | None", "str | None", int, "dict[str, Any] | None"]
+# botocore's attempt number (it makes a new request for each), and what botocore
+# serialized: the Query API's form fields before url-encoding, so the fake need not
+# parse back what botocore encoded; a REST-JSON body, only when botocore validated
+# the params it came from, so that the fake need not check again what botocore checked.)
+_Pending = tuple["str | None", "str | None", int, "dict[str, Any] | bytes | None"]
 _pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
     "pytest_ses_pending", default=None
 )
@@ -173,16 +175,18 @@ def _restore_environ(saved: dict[str, str | None]) -> None:
 
 
 def _note_request(request: AWSRequest, **kwargs: Any) -> None:
-    """request-created: note the client's region, the attempt and the unencoded form fields."""
+    """request-created: note the client's region, the attempt and what was serialized."""
     if _stack:
         context = request.context
         data = request.data
+        if type(data) is not dict and not getattr(context.get("client_config"), _VALIDATES, False):
+            data = None
         _pending.set(
             (
                 request.url,
                 context.get("client_region"),
                 context.get("retries", {}).get("attempt", 1),
-                data if type(data) is dict else None,
+                data,
             )
         )
 
@@ -211,6 +215,8 @@ def _before_send(
         _pending.set(None)
         _, noted_region, attempt, fields = pending
         region = noted_region or _region_from_url(request.url) or fake._default_region
+        if type(fields) is not dict:
+            fields = None
     else:  # not seen at request-created (another handler changed the request)
         from pytest_ses._wire import sdk_attempt
 
@@ -245,16 +251,19 @@ def _before_send_rest(
     url = request.url
     service, target, url_region = _rest_request(url, event_name)
     pending = _pending.get()
+    body = request.body
     if pending is not None and pending[0] == url:
         _pending.set(None)
         region = pending[1] or url_region or fake._default_region
         attempt = pending[2]
+        # The body botocore serialized from params it validated, unchanged since.
+        validated = pending[3] is body and body is not None
     else:
         from pytest_ses._wire import sdk_attempt
 
         region = url_region or fake._default_region
         attempt = sdk_attempt(request.headers.get("amz-sdk-request"))
-    body = request.body
+        validated = False
     answer: Answer = respond(
         fake._backend,
         service,
@@ -264,6 +273,7 @@ def _before_send_rest(
         request.headers,
         body if type(body) is bytes else _body_bytes(body),  # botocore's JSON: bytes
         attempt,
+        validated,
     )
     status, headers, payload = answer
     headers["Content-Length"] = str(len(payload))
@@ -445,6 +455,36 @@ class _AsyncioProxy(types.ModuleType):
         return await self._real_asyncio.sleep(delay, result)
 
 
+class _ValidationNote:
+    """Mixed into REST-JSON SES client classes: marks a client whose serializer validates params.
+
+    botocore keeps ``parameter_validation`` (from the client's Config or the
+    shared config file) out of the Config a client holds; only the serializer
+    it chose tells. The mark goes on that client's own Config, which each
+    request's context carries to :func:`_note_request`. A client without the
+    mark (made before the handlers were installed, or by a botocore laid out
+    otherwise) is only checked in full.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from botocore.validate import ParamValidationDecorator
+
+        serializer = getattr(self, "_serializer", None)
+        config = getattr(getattr(self, "meta", None), "config", None)
+        if isinstance(serializer, ParamValidationDecorator) and config is not None:
+            setattr(config, _VALIDATES, True)
+
+
+_VALIDATES = "_pytest_ses_validates"
+
+
+def _add_validation_note(base_classes: list[type], **kwargs: Any) -> None:
+    """creating-client-class (sesv2, pinpoint-email): put :class:`_ValidationNote` first."""
+    if _ValidationNote not in base_classes:
+        base_classes.insert(0, _ValidationNote)
+
+
 _HANDLERS: Sequence[tuple[str, Any]] = (
     (f"request-created.{SERVICE_EVENT}", _note_request),
     (f"choose-signer.{SERVICE_EVENT}", _choose_signer),
@@ -456,6 +496,7 @@ _HANDLERS: Sequence[tuple[str, Any]] = (
             (f"request-created.{service}", _note_request),
             (f"choose-signer.{service}", _choose_signer),
             (f"before-send.{service}", _before_send_rest),
+            (f"creating-client-class.{service}", _add_validation_note),
         )
     ),
     ("needs-retry", _needs_retry),

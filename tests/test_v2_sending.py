@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_ses import NotEmulatedError
-from tests.conftest import NO_RETRIES, modeled, raises_ses_error
+from tests.conftest import NO_RETRIES, modeled, needs_model, raises_ses_error
 from tests.test_events import destination
 
 if TYPE_CHECKING:
@@ -600,4 +600,46 @@ def test_unvalidated_requests_get_aws_wording(
     call = lambda: loose.send_email(FromEmailAddress=SENDER, **params)  # noqa: E731
     error = raises_ses_error(call, "BadRequestException", message)
     assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert len(ses.outbox) == 0
+
+
+def test_numbers_botocore_lets_through_are_still_checked(v2: SESV2Client) -> None:
+    # botocore's validator checks a long's minimum, not its range: the fake does,
+    # even where it skips checking again what botocore checked.
+    needs_model("sesv2", "CreateConfigurationSet", "DeliveryOptions", "MaxDeliverySeconds")
+    call = lambda: v2.create_configuration_set(  # noqa: E731
+        ConfigurationSetName="huge", DeliveryOptions={"MaxDeliverySeconds": 2**63}
+    )
+    error = raises_ses_error(
+        call,
+        "BadRequestException",
+        "1 validation error detected: Value '9223372036854775808' at "
+        "'deliveryOptions.maxDeliverySeconds' failed to satisfy constraint: "
+        "Member must be a long integer",
+    )
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert v2.list_configuration_sets()["ConfigurationSets"] == []
+
+
+def test_a_body_changed_after_botocore_validated_it_is_checked_in_full(
+    v2: SESV2Client, ses: SESMock
+) -> None:
+    # What botocore validated is trusted only while it is the body being sent.
+    def tamper(request: Any, **kwargs: Any) -> None:
+        sent = json.loads(request.data)
+        sent["Destination"]["ToAddresses"] = [7]
+        request.data = json.dumps(sent).encode()
+
+    v2.meta.events.register("before-sign.sesv2.SendEmail", tamper)
+    call = lambda: v2.send_email(  # noqa: E731
+        FromEmailAddress=SENDER,
+        Destination={"ToAddresses": ["to@example.com"]},
+        Content={"Simple": SIMPLE},  # type: ignore[typeddict-item]
+    )
+    raises_ses_error(
+        call,
+        "BadRequestException",
+        "1 validation error detected: Value '7' at 'destination.toAddresses.1.member' failed to "
+        "satisfy constraint: Member must be a string",
+    )
     assert len(ses.outbox) == 0

@@ -472,3 +472,44 @@ def test_json_reading_and_writing_agree_with_the_json_module(
             wanted = json.dumps(expected, separators=(",", ":")).encode("ascii")
             assert jsonio.dumps(expected) == wanted
     assert jsonio.dumps("\ud800") == b'"\\ud800"'
+
+
+# What botocore's validator lets through for a number that the full check refuses.
+VALIDATED_ODD_NUMBERS: tuple[Any, ...] = (True, 2**63, 10**30, float("nan"), float("inf"))
+
+
+def _at(value: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        value = value[step]
+    return value
+
+
+@pytest.mark.parametrize(("service", "name"), SES_OPERATIONS)
+def test_validated_body_checker_agrees_with_the_full_checker(service: str, name: str) -> None:
+    # For a body botocore serialized from params it validated, the lighter checker
+    # must decode alike, and doubt every number the full one doubts: the only
+    # values such a body can hold that the full check would refuse.
+    from pytest_ses._wire.restjson import _body_checker
+
+    operation = service_model(service).operation_model(name)
+    shape = operation.input_shape
+    if shape is None or "payload" in shape.serialization:
+        return
+    sent = json.loads(wire_request(operation, sample(shape, stamp=SENT_STAMP))["body"] or b"{}")
+    bodies = [sent]
+    for path in _paths(sent)[1:]:
+        if type(_at(sent, path)) in (int, float):
+            bodies += [_replaced(sent, path, odd) for odd in VALIDATED_ODD_NUMBERS]
+    full, validated = _body_checker(shape), _body_checker(shape, True)
+    doubted = 0
+    for body in bodies:
+        full_doubts: list[str] = []
+        validated_doubts: list[str] = []
+        expected = full(json.loads(json.dumps(body)), full_doubts)
+        got = validated(json.loads(json.dumps(body)), validated_doubts)
+        assert bool(validated_doubts) == bool(full_doubts), body
+        if full_doubts:
+            doubted += 1
+        else:
+            assert got == expected, body
+    assert doubted == len(bodies) - 1  # every odd number doubted; the sample itself not

@@ -59,13 +59,16 @@ def respond(
     headers: Mapping[str, str],
     body: bytes,
     attempt: int = 1,
+    validated: bool = False,
 ) -> Answer:
     """Answer one REST-JSON request of ``service``.
 
     ``target`` is the request's path and query string as sent (still
     percent-encoded); ``headers`` should look names up case-insensitively, as
     HTTP's do. A request no operation matches, or whose body is not a JSON
-    object, gets a 4xx in SES's shape, never an exception.
+    object, gets a 4xx in SES's shape, never an exception. ``validated`` says
+    that botocore serialized ``body`` from params its validator passed (see
+    :func:`_body_checker`).
     """
     request_id = new_uuid()
     path, _, query = target.partition("?")
@@ -79,7 +82,7 @@ def respond(
         )
     operation, labels = found
     doubts: list[str] = []
-    checker = _body_plan(operation)
+    checker = _body_plan(operation, validated)
     try:
         if checker is not None:  # all of the input in the JSON body: decode() in short
             params = checker(_json_object(body), doubts)
@@ -253,12 +256,12 @@ def _body_only(operation: OperationModel) -> bool:
 
 
 @cache
-def _body_plan(operation: OperationModel) -> _Checker | None:
+def _body_plan(operation: OperationModel, validated: bool = False) -> _Checker | None:
     """The compiled checker of an operation whose input is all in its JSON body, else None."""
     shape = operation.input_shape
     if shape is None or not _body_only(operation):
         return None
-    return _body_checker(shape)
+    return _body_checker(shape, validated)
 
 
 def decode(
@@ -533,7 +536,7 @@ _Checker = Callable[[dict[str, Any], list[str]], dict[str, Any]]
 
 
 @cache
-def _body_checker(shape: Shape) -> _Checker:
+def _body_checker(shape: Shape, validated: bool = False) -> _Checker:
     """:func:`_checked` for the structure ``shape``, compiled once into code that knows the model.
 
     A walk of the model per request costs several times more: here each
@@ -546,10 +549,19 @@ def _body_checker(shape: Shape) -> _Checker:
     nor a list of strings or structures, is handed to ``_checked`` itself. Its
     input is what ``json.loads`` makes, nothing else.
     Model names reach the source only through generated identifiers.
+
+    ``validated``: for a body botocore serialized from params its own validator
+    passed. Those have every member the model's, each string a ``str``, each
+    structure an object and each list an array, and no nulls: the functions
+    skip those checks and visit only what leads to a member with more to
+    check or decode (a number, a boolean, a blob, a timestamp, a map), where
+    they do what the full checker does. Most SES requests have none: nothing
+    is visited at all.
     """
-    writer = _CheckerWriter()
+    writer = _CheckerWriter(validated)
     top = writer.structure(shape)
-    code = compile("\n".join(writer.sources), f"<pytest-ses checker {shape.name}>", "exec")
+    kind = "validated body" if validated else "checker"
+    code = compile("\n".join(writer.sources), f"<pytest-ses {kind} {shape.name}>", "exec")
     names = writer.names
     namespace: dict[str, Any] = {"__builtins__": {}, **names}
     exec(code, namespace)
@@ -563,7 +575,8 @@ def _body_checker(shape: Shape) -> _Checker:
 class _CheckerWriter:
     """Writes the source of :func:`_body_checker`'s functions; their constants go in ``names``."""
 
-    def __init__(self) -> None:
+    def __init__(self, validated: bool = False) -> None:
+        self.validated = validated
         self.sources: list[str] = []
         self.functions: dict[str, str] = {}  # shape name -> function name
         self.tables: list[str] = []
@@ -598,6 +611,10 @@ class _CheckerWriter:
             ])  # fmt: skip
         if item is not None and item.type_name == "structure" and not item.is_document_type:
             function = self.structure(item)
+            if self.validated:  # an array of objects, no nulls
+                return self.define(name, [
+                    f"def {name}(x, d):", f"    return [{function}(i, d) for i in x]"
+                ])  # fmt: skip
             return self.define(name, [
                 f"def {name}(x, d):",
                 "    if type(x) is not list:",
@@ -617,6 +634,8 @@ class _CheckerWriter:
         members = _body_members(struct)
         if any(wire != member for wire, (member, _, _) in members.items()):
             return self.generic(name, struct)  # renamed members (none in SES's models today)
+        if self.validated:
+            return self.validated_structure(name, struct)
         names = self.names
         names[f"{name}_known"] = frozenset(members)
         # Of JSON's values only an object has keys(): no type test on the way of a structure.
@@ -661,6 +680,51 @@ class _CheckerWriter:
             lines.append(f"        v[k] = {name}_nested[k](v[k], d)")
         lines.append("    return v")
         return self.define(name, lines)
+
+    def validated_structure(self, name: str, struct: Shape) -> str:
+        """:meth:`structure` for a body botocore validated: only what it did not check."""
+        members = _body_members(struct)
+        others = {
+            w: m.type_name
+            for w, (_, m, plain) in members.items()
+            if plain and m.type_name != "string"
+        }
+        nested = {
+            w: self.converter(m)
+            for w, (_, m, plain) in members.items()
+            if not plain and _more_to_do(m, set())
+        }
+        lines = [f"def {name}(v, d):"]
+        if others:
+            self.names[f"{name}_others"] = others
+            lines.append(f"    for k in v.keys() & {name}_others.keys():")
+            lines.append(f"        if not _ok({name}_others[k], v[k]):")
+            lines.append("            d.append(k)")
+        if nested:
+            self.names[f"{name}_nested"] = nested
+            self.tables.append(f"{name}_nested")
+            lines.append(f"    for k in v.keys() & {name}_nested.keys():")
+            lines.append(f"        v[k] = {name}_nested[k](v[k], d)")
+        lines.append("    return v")
+        return self.define(name, lines)
+
+
+def _more_to_do(shape: Shape, seen: set[str]) -> bool:
+    """Whether a validated value of ``shape`` may hold something the validated checker must visit.
+
+    Strings, lists of strings and structures of only those need nothing.
+    """
+    kind = shape.type_name
+    if kind == "string":
+        return False
+    if kind == "list":
+        return _more_to_do(shape.member, seen)  # type: ignore[attr-defined]
+    if kind != "structure" or shape.is_document_type:  # type: ignore[attr-defined]
+        return True
+    if shape.name in seen:  # recursive: visited if anything else in it needs a visit
+        return False
+    seen.add(shape.name)
+    return any(_more_to_do(member, seen) for member in shape.members.values())  # type: ignore[attr-defined]
 
 
 def _timestamp(raw: Any) -> Any:
