@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.errors
 import email.header
 import email.utils
+import functools
 import re
 from typing import NamedTuple
 
@@ -68,8 +69,13 @@ def bare(address: str) -> str:
     return address
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> Address:
-    """Parse one address as SES does, or raise ``InvalidParameterValue`` with SES's wording."""
+    """Parse one address as SES does, or raise ``InvalidParameterValue`` with SES's wording.
+
+    Cached (an Address is immutable; a refusal is not cached): tests send from
+    and to the same few addresses again and again.
+    """
     if _PLAIN.match(text):
         return _address(text, "", text)
     stripped = text.strip(_PADDING)
