@@ -582,3 +582,65 @@ def test_v1_bulk_from_an_unverified_source_fails_whole(client: SESClient) -> Non
         "Email address is not verified. The following identities failed the check in region "
         "US-EAST-1: shop@example.com",
     )
+
+
+def test_bulk_entries_get_the_templates_headers_with_their_replacements(
+    stored: SESV2Client, ses: SESMock
+) -> None:
+    needs_model("sesv2", "SendBulkEmail", "BulkEmailEntries", "ReplacementHeaders")
+    spec = {
+        "TemplateName": "Order",
+        "TemplateData": json.dumps(DATA),
+        "Headers": [
+            {"Name": "X-Campaign", "Value": "spring"},
+            {"Name": "List-Unsubscribe", "Value": "<https://example.com/u>"},
+        ],
+    }
+    replaced = [
+        {"Name": "list-unsubscribe", "Value": "<https://example.com/u?id=b>"},
+        {"Name": "X-Entry", "Value": "b"},
+    ]
+    results = bulk(
+        stored,
+        entry("a@example.net"),
+        entry("b@example.net", ReplacementHeaders=replaced),
+        entry("c@example.net", ReplacementHeaders=[{"Name": "Subject", "Value": "x"}]),
+        template=spec,
+    )
+    assert [r["Status"] for r in results] == ["SUCCESS", "SUCCESS", "INVALID_PARAMETER"]
+    assert (
+        results[2]["Error"] == "Header Subject is set by Amazon SES and cannot be given in Headers."
+    )
+    first, second = ses.outbox
+    assert first.headers["X-Campaign"] == second.headers["X-Campaign"] == "spring"
+    assert first.headers["List-Unsubscribe"] == "<https://example.com/u>"
+    # The entry's header replaces the template's of the same name, whatever its case.
+    assert second.headers.get_all("List-Unsubscribe") == ["<https://example.com/u?id=b>"]
+    assert second.headers["X-Entry"] == "b"
+    assert "X-Entry" not in first.headers
+    assert second.text == "Hi Ann, Tea;Cup;"
+
+
+def test_bulk_with_a_bad_template_header_fails_whole(stored: SESV2Client, ses: SESMock) -> None:
+    needs_model("sesv2", "SendBulkEmail", "DefaultContent", "Template", "Headers")
+    spec = {"TemplateName": "Order", "Headers": [{"Name": "Bad Name", "Value": "x"}]}
+    raises_ses_error(
+        lambda: bulk(stored, entry("a@example.net"), template=spec),
+        "BadRequestException",
+        "Invalid header name: Bad Name.",
+    )
+    assert len(ses.outbox) == 0
+
+
+def test_bulk_entries_all_get_the_templates_attachments(stored: SESV2Client, ses: SESMock) -> None:
+    needs_model("sesv2", "SendBulkEmail", "DefaultContent", "Template", "Attachments")
+    spec = {
+        "TemplateName": "Order",
+        "TemplateData": json.dumps(DATA),
+        "Attachments": [{"FileName": "terms.txt", "RawContent": b"Terms."}],
+    }
+    bulk(stored, entry("a@example.net"), entry("b@example.net"), template=spec)
+    assert [[(a.filename, a.content) for a in m.attachments] for m in ses.outbox] == [
+        [("terms.txt", b"Terms.")],
+        [("terms.txt", b"Terms.")],
+    ]

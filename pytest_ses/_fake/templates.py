@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_ses._errors import SESError, invalid_parameter
@@ -268,6 +269,7 @@ class BulkEntry(NamedTuple):
     destination: dict[str, Any]
     data: str | None  # replacement TemplateData (JSON), overlaid on the default data
     tags: list[dict[str, str]]  # replacement tags, overlaid on the default tags
+    headers: Sequence[dict[str, str]] = ()  # API v2's ReplacementHeaders, as given
 
 
 def send_bulk(
@@ -280,6 +282,7 @@ def send_bulk(
     entries: list[BulkEntry],
     operation: str,
     service: str = "ses",
+    extra_for: Callable[[BulkEntry], Extras | None] | None = None,
 ) -> list[str | SESError]:
     """A templated send per entry: its MessageId, or the SES error that refused that entry alone.
 
@@ -289,7 +292,7 @@ def send_bulk(
     the configuration set, pausing, the sender's verification) fails the whole
     call, as one error; each entry's own problems (its addresses, its data, a
     recipient not verified in the sandbox, the quota and the rate) become its
-    result.
+    result. ``extra_for`` gives an entry's custom headers and attachments (API v2).
     """
     senders = sender_addresses(params)
     if not entries or len(entries) > MAX_BULK_DESTINATIONS:
@@ -311,7 +314,8 @@ def send_bulk(
             merged = {**tags, **check_tags(entry.tags)}
             if merged:
                 one["Tags"] = [{"Name": k, "Value": v} for k, v in merged.items()]
-            sent = send_templated(account, region, one, operation, found, data, service)
+            extra = extra_for(entry) if extra_for is not None else None
+            sent = send_templated(account, region, one, operation, found, data, service, extra)
         except SESError as exc:
             results.append(exc)
             continue

@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pytest_ses._errors import SESError, invalid_parameter
+from pytest_ses._fake import v2_content
 from pytest_ses._fake.account import Template
 from pytest_ses._fake.registry import Params, Result, operation
+from pytest_ses._fake.sending import Extras
 from pytest_ses._fake.tagging import check_tags
 from pytest_ses._fake.templates import (
     LIST_DEFAULT,
@@ -186,6 +188,7 @@ def send_bulk_email(account: Account, region: Region, params: Params) -> Result:
         raise invalid_parameter("DefaultContent must contain a Template.")  # inferred
     shared = _send_params(params)
     found, default_data = resolve_template(account, region, spec)
+    default_extra = v2_content.extras(spec)  # a bad header or attachment fails the whole call
     entries = [
         BulkEntry(
             entry["Destination"],
@@ -193,12 +196,28 @@ def send_bulk_email(account: Account, region: Region, params: Params) -> Result:
             .get("ReplacementTemplate", {})
             .get("ReplacementTemplateData"),
             entry.get("ReplacementTags", []),
+            entry.get("ReplacementHeaders", ()),
         )
         for entry in params["BulkEmailEntries"]
     ]
+
+    def extra_for(entry: BulkEntry) -> Extras | None:
+        # The API reference: an entry's header replaces the template's of that name, or is added.
+        if not entry.headers:
+            return default_extra
+        replacing = v2_content.checked_headers(list(entry.headers))
+        names = {name.lower() for name, _ in replacing}
+        kept = (
+            [h for h in default_extra.headers if h[0].lower() not in names] if default_extra else []
+        )
+        merged = v2_content.checked_headers(
+            [{"Name": name, "Value": value} for name, value in [*kept, *replacing]]
+        )
+        return Extras(merged, default_extra.attachments if default_extra else ())
+
     results = send_bulk(
         account, region, shared, found, default_data, params.get("DefaultEmailTags", []),
-        entries, "SendBulkEmail", service=V2,
+        entries, "SendBulkEmail", service=V2, extra_for=extra_for,
     )  # fmt: skip
     return {
         "BulkEmailEntryResults": [
