@@ -400,29 +400,39 @@ def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     return copy
 
 
+def _sample_body(service: str, name: str) -> tuple[Any, dict[str, Any]] | None:
+    """An operation's input shape and the JSON body botocore makes of a sample; None: no body."""
+    operation = service_model(service).operation_model(name)
+    shape = operation.input_shape
+    if shape is None or "payload" in shape.serialization:
+        return None
+    params = sample(shape, stamp=SENT_STAMP)
+    return shape, json.loads(wire_request(operation, params)["body"] or b"{}")
+
+
+def _checked_copy(check: Any, body: dict[str, Any]) -> tuple[Any, bool]:
+    """``check`` run on a fresh copy of ``body``: what it decoded, and whether it doubted."""
+    doubts: list[str] = []
+    return check(json.loads(json.dumps(body)), doubts), bool(doubts)
+
+
 @pytest.mark.parametrize(("service", "name"), SES_OPERATIONS)
 def test_compiled_body_checker_agrees_with_the_generic_walk(service: str, name: str) -> None:
     # The compiled checker must decode as _checked does and doubt whenever it doubts:
     # a missed doubt would let a request past validation.
     from pytest_ses._wire.restjson import _body_checker, _checked
 
-    operation = service_model(service).operation_model(name)
-    shape = operation.input_shape
-    if shape is None or "payload" in shape.serialization:
+    found = _sample_body(service, name)
+    if found is None:
         return
-    params = sample(shape, stamp=SENT_STAMP)
-    sent = json.loads(wire_request(operation, params)["body"] or b"{}")
+    shape, sent = found
     bodies = [sent, {**sent, "NotAMember": 1}]
     for path in _paths(sent)[1:]:
         bodies += [_replaced(sent, path, odd) for odd in ODD_VALUES]
     checker = _body_checker(shape)
     for body in bodies:
-        expected_doubts: list[str] = []
-        got_doubts: list[str] = []
-        expected = _checked(json.loads(json.dumps(body)), shape, expected_doubts)
-        got = checker(json.loads(json.dumps(body)), got_doubts)
-        assert got == expected, body
-        assert bool(got_doubts) == bool(expected_doubts), body
+        expected = _checked_copy(lambda value, doubts: _checked(value, shape, doubts), body)
+        assert _checked_copy(checker, body) == expected, body
 
 
 JSON_TEXTS = [
@@ -491,11 +501,10 @@ def test_validated_body_checker_agrees_with_the_full_checker(service: str, name:
     # values such a body can hold that the full check would refuse.
     from pytest_ses._wire.restjson import _body_checker
 
-    operation = service_model(service).operation_model(name)
-    shape = operation.input_shape
-    if shape is None or "payload" in shape.serialization:
+    found = _sample_body(service, name)
+    if found is None:
         return
-    sent = json.loads(wire_request(operation, sample(shape, stamp=SENT_STAMP))["body"] or b"{}")
+    shape, sent = found
     bodies = [sent]
     for path in _paths(sent)[1:]:
         if type(_at(sent, path)) in (int, float):
@@ -503,12 +512,10 @@ def test_validated_body_checker_agrees_with_the_full_checker(service: str, name:
     full, validated = _body_checker(shape), _body_checker(shape, True)
     doubted = 0
     for body in bodies:
-        full_doubts: list[str] = []
-        validated_doubts: list[str] = []
-        expected = full(json.loads(json.dumps(body)), full_doubts)
-        got = validated(json.loads(json.dumps(body)), validated_doubts)
-        assert bool(validated_doubts) == bool(full_doubts), body
-        if full_doubts:
+        expected, full_doubted = _checked_copy(full, body)
+        got, validated_doubted = _checked_copy(validated, body)
+        assert validated_doubted == full_doubted, body
+        if full_doubted:
             doubted += 1
         else:
             assert got == expected, body
