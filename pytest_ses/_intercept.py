@@ -179,7 +179,7 @@ def _note_request(request: AWSRequest, **kwargs: Any) -> None:
     if _stack:
         context = request.context
         data = request.data
-        if type(data) is not dict and not getattr(context.get("client_config"), _VALIDATES, False):
+        if type(data) is not dict and (data is None or data is not _validated_body.get()):
             data = None
         _pending.set(
             (
@@ -456,14 +456,13 @@ class _AsyncioProxy(types.ModuleType):
 
 
 class _ValidationNote:
-    """Mixed into REST-JSON SES client classes: marks a client whose serializer validates params.
+    """Mixed into REST-JSON SES client classes: notes the bodies a validating serializer made.
 
     botocore keeps ``parameter_validation`` (from the client's Config or the
     shared config file) out of the Config a client holds; only the serializer
-    it chose tells. The mark goes on that client's own Config, which each
-    request's context carries to :func:`_note_request`. A client without the
-    mark (made before the handlers were installed, or by a botocore laid out
-    otherwise) is only checked in full.
+    it chose tells. A client whose serializer validates gets it wrapped in
+    :class:`_ValidatedBodies`; a client without (made before the handlers were
+    installed, or not validating) is always checked in full.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -471,12 +470,33 @@ class _ValidationNote:
         from botocore.validate import ParamValidationDecorator
 
         serializer = getattr(self, "_serializer", None)
-        config = getattr(getattr(self, "meta", None), "config", None)
-        if isinstance(serializer, ParamValidationDecorator) and config is not None:
-            setattr(config, _VALIDATES, True)
+        if isinstance(serializer, ParamValidationDecorator):
+            self._serializer = _ValidatedBodies(serializer)
 
 
-_VALIDATES = "_pytest_ses_validates"
+class _ValidatedBodies:
+    """A validating serializer that notes (per thread or task) the request body it last made.
+
+    :func:`_note_request` trusts a body only if it is that very object: a body
+    a ``before-call`` handler replaced is checked in full.
+    """
+
+    def __init__(self, serializer: Any) -> None:
+        self._serializer = serializer
+
+    def serialize_to_request(self, parameters: Any, operation_model: Any) -> Any:
+        serialized = self._serializer.serialize_to_request(parameters, operation_model)
+        if _stack:
+            _validated_body.set(serialized.get("body"))
+        return serialized
+
+    def __getattr__(self, name: str) -> Any:  # anything else botocore may ask of its serializer
+        return getattr(self._serializer, name)
+
+
+_validated_body: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "pytest_ses_validated_body", default=None
+)
 
 
 def _add_validation_note(base_classes: list[type], **kwargs: Any) -> None:

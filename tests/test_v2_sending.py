@@ -621,16 +621,22 @@ def test_numbers_botocore_lets_through_are_still_checked(v2: SESV2Client) -> Non
     assert v2.list_configuration_sets()["ConfigurationSets"] == []
 
 
+@pytest.mark.parametrize("event", ["before-call", "before-sign"])
 def test_a_body_changed_after_botocore_validated_it_is_checked_in_full(
-    v2: SESV2Client, ses: SESMock
+    v2: SESV2Client, ses: SESMock, event: str
 ) -> None:
-    # What botocore validated is trusted only while it is the body being sent.
-    def tamper(request: Any, **kwargs: Any) -> None:
-        sent = json.loads(request.data)
+    # What botocore validated is trusted only while it is the very body its serializer made.
+    def tamper(**kwargs: Any) -> None:
+        request = kwargs.get("request")
+        body = request.data if request is not None else kwargs["params"]["body"]
+        sent = json.loads(body)
         sent["Destination"]["ToAddresses"] = [7]
-        request.data = json.dumps(sent).encode()
+        if request is not None:
+            request.data = json.dumps(sent).encode()
+        else:
+            kwargs["params"]["body"] = json.dumps(sent).encode()
 
-    v2.meta.events.register("before-sign.sesv2.SendEmail", tamper)
+    v2.meta.events.register(f"{event}.sesv2.SendEmail", tamper)
     call = lambda: v2.send_email(  # noqa: E731
         FromEmailAddress=SENDER,
         Destination={"ToAddresses": ["to@example.com"]},
