@@ -472,6 +472,12 @@ def test_bulk_with_an_unknown_template_or_set_fails_whole(stored: SESV2Client) -
         lambda: bulk(stored, entry("a@example.net"), ConfigurationSetName="nope"),
         "NotFoundException",
     )
+    # An empty name is a name, as for SendEmail (it was once taken for none).
+    raises_ses_error(
+        lambda: bulk(stored, entry("a@example.net"), ConfigurationSetName=""),
+        "NotFoundException",
+        "Configuration set <> does not exist.",
+    )
     raises_ses_error(
         lambda: bulk(
             stored, entry("a@example.net"), template={"TemplateName": "Order", "TemplateData": "{"}
@@ -514,6 +520,7 @@ def test_bulk_without_a_sender_is_a_bad_request(stored: SESV2Client) -> None:
             BulkEmailEntries=[entry("a@example.net")],  # type: ignore[list-item]
         ),
         "BadRequestException",
+        "Missing required parameter FromEmailAddress.",  # as SendEmail's
     )
 
 

@@ -1,5 +1,6 @@
-"""What API v2's Simple and Template content add to the message SES writes: custom headers
-and attachments, checked as SES checks them.
+"""API v2's sends in v1's terms: the addressing members renamed, and what Simple and
+Template content add to the message SES writes (custom headers and attachments),
+checked as SES checks them.
 
 Wordings marked "inferred" are ours: SES's exact text for them is not recorded.
 """
@@ -12,7 +13,39 @@ from typing import Any
 
 from pytest_ses._errors import invalid_parameter
 from pytest_ses._fake import mime
+from pytest_ses._fake.registry import Params
 from pytest_ses._fake.sending import Extras
+
+
+def sender_params(params: Params) -> Params:
+    """A v2 send's addressing members under v1's names (Source, Destination, ReturnPath, ...).
+
+    The shared send paths read these. Values are kept as given: an empty
+    ConfigurationSetName names a set that does not exist, as in v1.
+    """
+    source = params.get("FromEmailAddress")
+    if not source:
+        raise invalid_parameter("Missing required parameter FromEmailAddress.")  # inferred
+    shared: Params = {"Source": source, "Destination": params.get("Destination", {})}
+    if RENAMED.keys().isdisjoint(params):  # most sends: nothing more to rename
+        return shared
+    for v2_name, value in params.items():
+        v1_name = RENAMED.get(v2_name)
+        if v1_name is not None:
+            shared[v1_name] = value
+    return shared
+
+
+# v2 member -> the v1 member of the same meaning (the rest are read by the handler itself)
+RENAMED = {
+    "ReplyToAddresses": "ReplyToAddresses",
+    "FeedbackForwardingEmailAddress": "ReturnPath",
+    "FromEmailAddressIdentityArn": "SourceArn",
+    "FeedbackForwardingEmailAddressIdentityArn": "ReturnPathArn",
+    "EmailTags": "Tags",
+    "ConfigurationSetName": "ConfigurationSetName",
+}
+
 
 MAX_HEADER_VALUE = 870  # the API reference's limit (the model allows 995)
 # Header fields SES writes itself for Simple and Template content; each may appear

@@ -47,7 +47,7 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
         )
     if "Raw" in content:
         return send_raw(account, region, _raw_params(params), "SendEmail", SERVICE)
-    shared = _simple_params(params)
+    shared = v2_content.sender_params(params)
     simple = content.get("Simple")
     if simple is not None:
         subject = simple["Subject"]
@@ -74,32 +74,6 @@ def send_email(account: Account, region: Region, params: Params) -> Result:
     )
 
 
-def _simple_params(params: Params) -> Params:
-    """SendEmail's v1 members for v2's: the shared send path reads these."""
-    source = params.get("FromEmailAddress")
-    if not source:
-        raise invalid_parameter("Missing required parameter FromEmailAddress.")  # inferred
-    shared: Params = {"Source": source, "Destination": params.get("Destination", {})}
-    if _RENAMED.keys().isdisjoint(params):  # most sends: nothing more to rename
-        return shared
-    for v2_name, value in params.items():
-        v1_name = _RENAMED.get(v2_name)
-        if v1_name is not None:
-            shared[v1_name] = value
-    return shared
-
-
-# v2 member -> the v1 member of the same meaning (the rest are read by the handler itself)
-_RENAMED = {
-    "ReplyToAddresses": "ReplyToAddresses",
-    "FeedbackForwardingEmailAddress": "ReturnPath",
-    "FromEmailAddressIdentityArn": "SourceArn",
-    "FeedbackForwardingEmailAddressIdentityArn": "ReturnPathArn",
-    "EmailTags": "Tags",
-    "ConfigurationSetName": "ConfigurationSetName",
-}
-
-
 def _raw_params(params: Params) -> Params:
     """SendRawEmail's v1 members for v2's; the message's From is used without FromEmailAddress."""
     shared: Params = {"RawMessage": params["Content"]["Raw"]}
@@ -116,7 +90,7 @@ def _raw_params(params: Params) -> Params:
     if params.get("FromEmailAddressIdentityArn"):
         # The API reference: for raw content it overrides X-SES-SOURCE-ARN and X-SES-FROM-ARN.
         shared["SourceArn"] = shared["FromArn"] = params["FromEmailAddressIdentityArn"]
-    for v2_name, v1_name in _RENAMED.items():
+    for v2_name, v1_name in v2_content.RENAMED.items():
         if v2_name in params and v1_name not in shared and v2_name != "ReplyToAddresses":
             shared[v1_name] = params[v2_name]
     return shared

@@ -163,30 +163,12 @@ def bulk_status(error: SESError) -> str:
     return _STATUS.get(error.code, "FAILED")
 
 
-def _send_params(params: Params) -> Params:
-    """SendBulkEmail's shared members under the SendEmail (v1) names the send machinery reads."""
-    source = params.get("FromEmailAddress")
-    if not source:
-        raise invalid_parameter("FromEmailAddress is required for a templated send.")  # inferred
-    shared: Params = {"Source": source}
-    for v2_name, v1_name in (
-        ("FromEmailAddressIdentityArn", "SourceArn"),
-        ("ReplyToAddresses", "ReplyToAddresses"),
-        ("FeedbackForwardingEmailAddress", "ReturnPath"),
-        ("FeedbackForwardingEmailAddressIdentityArn", "ReturnPathArn"),
-        ("ConfigurationSetName", "ConfigurationSetName"),
-    ):
-        if params.get(v2_name):
-            shared[v1_name] = params[v2_name]
-    return shared
-
-
 @operation("SendBulkEmail", service=V2)
 def send_bulk_email(account: Account, region: Region, params: Params) -> Result:
     spec = params["DefaultContent"].get("Template")
     if not spec:
         raise invalid_parameter("DefaultContent must contain a Template.")  # inferred
-    shared = _send_params(params)
+    shared = v2_content.sender_params(params)
     found, default_data = resolve_template(account, region, spec)
     default_extra = v2_content.extras(spec)  # a bad header or attachment fails the whole call
     entries = [
