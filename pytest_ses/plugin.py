@@ -179,6 +179,14 @@ def ses() -> Iterator[SESMock]:
         fake._account.on_message.append(lambda m: hook.pytest_ses_message_sent(message=m, ses=fake))
     if hook.pytest_ses_event_published.get_hookimpls():
         fake._account.on_event.append(lambda e: hook.pytest_ses_event_published(event=e, ses=fake))
+    if hook.pytest_ses_notification_published.get_hookimpls():
+        fake._account.on_notification.append(
+            lambda n: hook.pytest_ses_notification_published(notification=n, ses=fake)
+        )
+    if hook.pytest_ses_feedback_forwarded.get_hookimpls():
+        fake._account.on_feedback.append(
+            lambda f: hook.pytest_ses_feedback_forwarded(feedback=f, ses=fake)
+        )
     restoring = _django_backend(fake)
     try:
         if restoring is None and not fake._settings.virtual_sleep:

@@ -525,3 +525,84 @@ def test_notification_attributes_of_at_most_100_identities(client: SESClient) ->
     assert isinstance(error, modeled(client, "ClientError"))
     got = client.get_identity_notification_attributes(Identities=names[:100])
     assert got["NotificationAttributes"] == {}  # none of them is an identity
+
+
+# -- hooks -------------------------------------------------------------------------------------
+
+
+def test_hooks_let_conftest_observe_notifications_and_feedback(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        SEEN = []
+
+        def pytest_ses_notification_published(notification, ses):
+            SEEN.append(("notification", notification.type, notification.recipients, ses.region))
+
+        def pytest_ses_feedback_forwarded(feedback, ses):
+            SEEN.append(("feedback", feedback.type, feedback.to))
+        """
+    )
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+        from conftest import SEEN
+
+        TOPIC = "arn:aws:sns:us-east-1:123456789012:bounces"
+
+        @pytest.mark.ses(verified_identities=["app@shop.example"])
+        def test_observed(ses):
+            client = boto3.client("ses", region_name="us-east-1")
+            client.set_identity_notification_topic(
+                Identity="app@shop.example", NotificationType="Bounce", SnsTopic=TOPIC
+            )
+            for to in ("bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"):
+                client.send_email(
+                    Source="app@shop.example",
+                    Destination={"ToAddresses": [to]},
+                    Message={"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "x"}}},
+                )
+            # Forwarding stays on: the bounce is also mailed back, and so is the complaint.
+            assert SEEN == [
+                ("notification", "Bounce", ["bounce@simulator.amazonses.com"], "us-east-1"),
+                ("feedback", "Bounce", "app@shop.example"),
+                ("feedback", "Complaint", "app@shop.example"),
+            ]
+            assert [n.type for n in ses.notifications] == ["Bounce"]
+            assert [f.type for f in ses.feedback] == ["Bounce", "Complaint"]
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_a_failing_notification_hook_leaves_no_trace_of_the_send(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        def pytest_ses_notification_published(notification, ses):
+            raise RuntimeError("observer broke")
+        """
+    )
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        @pytest.mark.ses(verified_identities=["app@shop.example"])
+        def test_observed(ses):
+            client = boto3.client("ses", region_name="us-east-1")
+            client.set_identity_notification_topic(
+                Identity="app@shop.example",
+                NotificationType="Bounce",
+                SnsTopic="arn:aws:sns:us-east-1:123456789012:bounces",
+            )
+            with pytest.raises(RuntimeError, match="observer broke"):
+                client.send_email(
+                    Source="app@shop.example",
+                    Destination={"ToAddresses": ["bounce@simulator.amazonses.com"]},
+                    Message={"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "x"}}},
+                )
+            assert len(ses.outbox) == 0
+            assert len(ses.notifications) == 0
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)

@@ -298,6 +298,8 @@ class Account:
         # Observers of what happens (the pytest plugin forwards these to its hooks).
         self.on_message: list[Callable[[SentMessage], None]] = []
         self.on_event: list[Callable[[Event], None]] = []
+        self.on_notification: list[Callable[[Notification], None]] = []
+        self.on_feedback: list[Callable[[Feedback], None]] = []
         self.lock = threading.RLock()
 
     @property
@@ -363,6 +365,18 @@ class Account:
     def notify_event(self, event: Event) -> None:
         for observer in self.on_event:
             observer(event)
+
+    def publish_notification(self, notification: Notification) -> None:
+        """Record ``notification`` (``ses.notifications``) and tell its observers."""
+        self.notifications.append(notification)
+        for observer in self.on_notification:
+            observer(notification)
+
+    def forward_feedback(self, feedback: Feedback) -> None:
+        """Record ``feedback`` (``ses.feedback``) and tell its observers."""
+        self.feedback.append(feedback)
+        for observer in self.on_feedback:
+            observer(feedback)
 
     def region(self, name: str) -> Region:
         """The state of region ``name``, created on first use."""

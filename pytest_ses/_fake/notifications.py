@@ -214,7 +214,7 @@ def _publish(account: Account, event: Event, identity: Identity, topic: str) -> 
         "Message": text,
         "Timestamp": iso(event.timestamp),
     }
-    account.notifications.append(
+    account.publish_notification(
         Notification(
             event.type, topic, identity.name, list(event.recipients), event.timestamp,
             record, sns, message,
@@ -258,7 +258,7 @@ def _forwards(region: Region, event: Event, identity: Identity | None, topic: st
 
 def _forward(account: Account, event: Event, identity: Identity | None) -> None:
     name = identity.name if identity is not None else event.message.identity
-    account.feedback.append(Feedback(event, feedback_address(event.message), name))
+    account.forward_feedback(Feedback(event, feedback_address(event.message), name))
 
 
 def feedback_address(message: SentMessage) -> str:
