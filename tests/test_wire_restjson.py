@@ -418,9 +418,9 @@ def _checked_copy(check: Any, body: dict[str, Any]) -> tuple[Any, bool]:
 
 @pytest.mark.parametrize(("service", "name"), SES_OPERATIONS)
 def test_compiled_body_checker_agrees_with_the_generic_walk(service: str, name: str) -> None:
-    # The compiled checker must decode as _checked does and doubt whenever it doubts:
+    # The compiled checker must decode as checked() does and doubt whenever it doubts:
     # a missed doubt would let a request past validation.
-    from pytest_ses._wire.restjson import _body_checker, _checked
+    from pytest_ses._wire.jsonbody import body_checker, checked
 
     found = _sample_body(service, name)
     if found is None:
@@ -429,9 +429,9 @@ def test_compiled_body_checker_agrees_with_the_generic_walk(service: str, name: 
     bodies = [sent, {**sent, "NotAMember": 1}]
     for path in _paths(sent)[1:]:
         bodies += [_replaced(sent, path, odd) for odd in ODD_VALUES]
-    checker = _body_checker(shape)
+    checker = body_checker(shape)
     for body in bodies:
-        expected = _checked_copy(lambda value, doubts: _checked(value, shape, doubts), body)
+        expected = _checked_copy(lambda value, doubts: checked(value, shape, doubts), body)
         assert _checked_copy(checker, body) == expected, body
 
 
@@ -499,7 +499,7 @@ def test_validated_body_checker_agrees_with_the_full_checker(service: str, name:
     # For a body botocore serialized from params it validated, the lighter checker
     # must decode alike, and doubt every number the full one doubts: the only
     # values such a body can hold that the full check would refuse.
-    from pytest_ses._wire.restjson import _body_checker
+    from pytest_ses._wire.jsonbody import body_checker
 
     found = _sample_body(service, name)
     if found is None:
@@ -509,7 +509,7 @@ def test_validated_body_checker_agrees_with_the_full_checker(service: str, name:
     for path in _paths(sent)[1:]:
         if type(_at(sent, path)) in (int, float):
             bodies += [_replaced(sent, path, odd) for odd in VALIDATED_ODD_NUMBERS]
-    full, validated = _body_checker(shape), _body_checker(shape, True)
+    full, validated = body_checker(shape), body_checker(shape, True)
     doubted = 0
     for body in bodies:
         expected, full_doubted = _checked_copy(full, body)
