@@ -86,8 +86,9 @@ _retry_pending = threading.local()
 # before-send cannot see. (URL, the client's region, which a custom endpoint_url hides,
 # botocore's attempt number (it makes a new request for each), and what botocore
 # serialized: the Query API's form fields before url-encoding, so the fake need not
-# parse back what botocore encoded; a REST-JSON body, only when botocore validated
-# the params it came from, so that the fake need not check again what botocore checked.)
+# parse back what botocore encoded (a dict: only the Query API's requests have one); a
+# REST-JSON body (bytes), only when botocore validated the params it came from, so that
+# the fake need not check again what botocore checked.)
 _Pending = tuple["str | None", "str | None", int, "dict[str, Any] | bytes | None"]
 _pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
     "pytest_ses_pending", default=None
@@ -215,8 +216,6 @@ def _before_send(
         _pending.set(None)
         _, noted_region, attempt, fields = pending
         region = noted_region or _region_from_url(request.url) or fake._default_region
-        if type(fields) is not dict:
-            fields = None
     else:  # not seen at request-created (another handler changed the request)
         from pytest_ses._wire import sdk_attempt
 

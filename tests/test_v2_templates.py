@@ -626,6 +626,10 @@ def test_bulk_entries_get_the_templates_headers_with_their_replacements(
     assert second.headers["X-Entry"] == "b"
     assert "X-Entry" not in first.headers
     assert second.text == "Hi Ann, Tea;Cup;"
+    # A template without headers: an entry's are simply added.
+    bulk(stored, entry("d@example.net", ReplacementHeaders=replaced))
+    assert ses.outbox[-1].headers["X-Entry"] == "b"
+    assert ses.outbox[-1].headers["List-Unsubscribe"] == "<https://example.com/u?id=b>"
 
 
 def test_bulk_with_a_bad_template_header_fails_whole(stored: SESV2Client, ses: SESMock) -> None:

@@ -225,9 +225,7 @@ def is_quiet(account: Account, region: Region, message: SentMessage, to_simulato
         and not (
             has_eicar(message.raw)
             if message.operation == "SendRawEmail"
-            # _eicar_in_bodies(message), without the call: every quiet send checks it
-            else (message.text is not None and _EICAR_TEXT in message.text)
-            or (message.html is not None and _EICAR_TEXT in message.html)
+            else _eicar_in_bodies(message)
         )
     )
 

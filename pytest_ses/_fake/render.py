@@ -442,8 +442,6 @@ def truthy(value: Any) -> bool:
 
 
 def _printed(value: Any, expr: Arg) -> str:
-    if type(value) is int:  # as text_of prints it, a call sooner
-        return str(value)
     if value is MISSING:
         raise MissingVariable(expr.text if isinstance(expr, Path) else str(expr.value))
     return text_of(value)

@@ -188,7 +188,6 @@ def send_content(
         params.get("ConfigurationSetName"),
     )
     _admit(account, region, envelope, now)
-    # What _message() makes, made here: every SendEmail (and v2 Simple send) passes here.
     sent = SentMessage(
         message_id=new_id,
         operation=operation,
@@ -345,22 +344,26 @@ def send_raw(
 
     new_id = message_id(region.name, now)
     delivered = _rewrite_headers(headers, new_id, mime.rfc2822_date(now))
-    sent = _message(
-        account,
-        region,
-        operation,
-        new_id,
-        envelope,
-        mime.join_headers(delivered, newline, body),
+    sent = SentMessage(
+        message_id=new_id,
+        operation=operation,
+        region=region.name,
+        source=envelope.source.original,
         destinations=[a.original for a in envelope.recipients],
         to=[a.original for a in to],
         cc=[a.original for a in cc],
         bcc=[a.original for a in bcc],
         reply_to=[a.original for a in reply_to],
-        return_path=return_path[0] if return_path else None,
+        tags=envelope.tags,
+        configuration_set=envelope.configuration_set,
+        raw=mime.join_headers(delivered, newline, body),
+        timestamp=now,
+        return_path=return_path[0].original if return_path else None,
         source_arn=params.get("SourceArn") or ses_headers["X-SES-SOURCE-ARN"],
         from_arn=params.get("FromArn") or ses_headers["X-SES-FROM-ARN"],
         return_path_arn=params.get("ReturnPathArn") or ses_headers["X-SES-RETURN-PATH-ARN"],
+        account_id=account.account_id,
+        identity=_identity(region, envelope.source),
         from_address=(from_header[0] if from_header else source).address,
         mail_headers=headers,
     )
@@ -368,53 +371,6 @@ def send_raw(
     if service != "ses":
         sent.service = service
     return _record(account, region, sent, envelope, now)
-
-
-def _message(
-    account: Account,
-    region: Region,
-    operation: str,
-    new_id: str,
-    envelope: _Envelope,
-    raw: bytes | Callable[[SentMessage], bytes],
-    destinations: Sequence[str],
-    to: Sequence[str],
-    cc: Sequence[str],
-    bcc: Sequence[str],
-    reply_to: Sequence[str],
-    return_path: Address | None,
-    source_arn: str | None,
-    from_arn: str | None,
-    return_path_arn: str | None,
-    from_address: str,
-    mail_headers: list[tuple[str, str]] | None = None,
-    known: tuple[str, str | None, str | None] | None = None,
-) -> SentMessage:
-    """The outbox entry for an accepted send; addresses are kept as the application wrote them."""
-    return SentMessage(
-        message_id=new_id,
-        operation=operation,
-        region=region.name,
-        source=envelope.source.original,
-        destinations=destinations,
-        to=to,
-        cc=cc,
-        bcc=bcc,
-        reply_to=reply_to,
-        tags=envelope.tags,
-        configuration_set=envelope.configuration_set,
-        raw=raw,
-        timestamp=account.clock.time(),
-        return_path=return_path.original if return_path else None,
-        source_arn=source_arn,
-        from_arn=from_arn,
-        return_path_arn=return_path_arn,
-        account_id=account.account_id,
-        identity=_identity(region, envelope.source),
-        from_address=from_address,
-        mail_headers=mail_headers,
-        known=known,
-    )
 
 
 def _content(part: dict[str, str] | None) -> tuple[str, str] | None:

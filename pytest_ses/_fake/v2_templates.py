@@ -188,14 +188,12 @@ def send_bulk_email(account: Account, region: Region, params: Params) -> Result:
         if not entry.headers:
             return default_extra
         replacing = v2_content.checked_headers(list(entry.headers))
+        if default_extra is None:
+            return Extras(replacing, ())
+        # Both lists are checked, and no name is in both: the merge needs no second check.
         names = {name.lower() for name, _ in replacing}
-        kept = (
-            [h for h in default_extra.headers if h[0].lower() not in names] if default_extra else []
-        )
-        merged = v2_content.checked_headers(
-            [{"Name": name, "Value": value} for name, value in [*kept, *replacing]]
-        )
-        return Extras(merged, default_extra.attachments if default_extra else ())
+        kept = [h for h in default_extra.headers if h[0].lower() not in names]
+        return Extras([*kept, *replacing], default_extra.attachments)
 
     results = send_bulk(
         account, region, shared, found, default_data, params.get("DefaultEmailTags", []),
